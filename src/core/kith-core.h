@@ -1,0 +1,15 @@
+/* kith-core.h
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "kith-types.h"
+#include "kith-fhir.h"
+#include "kith-nhs-number.h"
+#include "kith-patient.h"
+#include "kith-store.h"
+#include "kith-caseload.h"
+#include "kith-demo-caseload.h"

@@ -1,0 +1,1233 @@
+/* kith-store.c
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kith-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "kith-fhir.h"
+#include "kith-patient.h"
+#include "kith-store-private.h"
+
+/* "KITH" as the sqlite application_id: tells our files from any other
+ * sqlite database, so we never migrate someone else's file. */
+#define KITH_APPLICATION_ID 0x4b495448
+
+struct _KithStore
+{
+  GObject     parent_instance;
+
+  char       *path;
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt */
+  guint       depth;        /* transaction nesting */
+};
+
+G_DEFINE_FINAL_TYPE (KithStore, kith_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (kith-store-error-quark, kith_store_error)
+
+/* Numbered migrations: entry N takes the schema from user_version N to
+ * N + 1. Never edit one that has shipped; add the next. */
+static const char * const migrations[] = {
+  /* 0 → 1: resources, their history, the patient index and search */
+  "CREATE TABLE resource ("
+  "  rid          INTEGER PRIMARY KEY,"
+  "  type         TEXT NOT NULL,"
+  "  id           TEXT NOT NULL,"
+  "  version_id   TEXT NOT NULL,"
+  "  last_updated TEXT NOT NULL,"
+  "  deleted      INTEGER NOT NULL DEFAULT 0,"
+  "  patient_id   TEXT,"
+  "  status       TEXT,"
+  "  UNIQUE (type, id)"
+  ");"
+  "CREATE INDEX resource_by_patient ON resource (patient_id, type) WHERE patient_id IS NOT NULL;"
+  "CREATE INDEX resource_by_updated ON resource (last_updated);"
+  /* Every version, the current one included; json is NULL for a deletion. */
+  "CREATE TABLE resource_history ("
+  "  type         TEXT NOT NULL,"
+  "  id           TEXT NOT NULL,"
+  "  version_id   TEXT NOT NULL,"
+  "  last_updated TEXT NOT NULL,"
+  "  json         TEXT,"
+  "  PRIMARY KEY (type, id, version_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE patient_index ("
+  "  pid          INTEGER PRIMARY KEY,"
+  "  id           TEXT NOT NULL UNIQUE,"
+  "  sort_name    TEXT NOT NULL,"
+  "  list_name    TEXT NOT NULL,"
+  "  search_names TEXT NOT NULL,"
+  "  nhs_number   TEXT,"
+  "  birth_date   TEXT,"
+  "  coordinator  TEXT,"
+  "  next_review  TEXT"
+  ");"
+  "CREATE INDEX patient_index_by_name ON patient_index (sort_name);"
+  "CREATE INDEX patient_index_by_nhs ON patient_index (nhs_number);"
+  "CREATE VIRTUAL TABLE patient_search USING fts5 ("
+  "  search_names, nhs_number,"
+  "  content='patient_index', content_rowid='pid',"
+  "  tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'"
+  ");"
+  "CREATE TRIGGER patient_index_ai AFTER INSERT ON patient_index BEGIN"
+  "  INSERT INTO patient_search (rowid, search_names, nhs_number)"
+  "    VALUES (new.pid, new.search_names, new.nhs_number);"
+  "END;"
+  "CREATE TRIGGER patient_index_ad AFTER DELETE ON patient_index BEGIN"
+  "  INSERT INTO patient_search (patient_search, rowid, search_names, nhs_number)"
+  "    VALUES ('delete', old.pid, old.search_names, old.nhs_number);"
+  "END;"
+  "CREATE TRIGGER patient_index_au AFTER UPDATE OF search_names, nhs_number ON patient_index BEGIN"
+  "  INSERT INTO patient_search (patient_search, rowid, search_names, nhs_number)"
+  "    VALUES ('delete', old.pid, old.search_names, old.nhs_number);"
+  "  INSERT INTO patient_search (rowid, search_names, nhs_number)"
+  "    VALUES (new.pid, new.search_names, new.nhs_number);"
+  "END;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KITH_STORE_SCHEMA_VERSION);
+
+void
+kith_store_set_error (KithStore  *self,
+                      int         rc,
+                      GError    **error)
+{
+  const char *detail = self && self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      g_set_error_literal (error, KITH_STORE_ERROR, KITH_STORE_ERROR_DISK_FULL,
+                           _("The disk is full, so the change could not be saved. "
+                             "Free some space and try again; nothing already saved is lost."));
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_CORRUPT,
+                   _("The record store is damaged or is not a Kith store (%s)"), detail);
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error_literal (error, KITH_STORE_ERROR, KITH_STORE_ERROR_BUSY,
+                           _("The record store is busy in another window; try again"));
+      break;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_OPEN,
+                   _("The record store cannot be opened for writing (%s)"), detail);
+      break;
+    default:
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_FAILED,
+                   _("The record store failed: %s"), detail);
+      break;
+    }
+}
+
+sqlite3 *
+kith_store_get_db (KithStore *self)
+{
+  return self->db;
+}
+
+sqlite3_stmt *
+kith_store_prepare (KithStore   *self,
+                    const char  *sql,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      kith_store_set_error (self, rc, error);
+      return NULL;
+    }
+  /* Statements are only ever made from string literals, so the key lives
+   * as long as the program. */
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+static gboolean
+exec_sql (KithStore   *self,
+          const char  *sql,
+          GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      kith_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+query_int (KithStore   *self,
+           const char  *sql,
+           gint64      *value,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      *value = sqlite3_column_int64 (stmt, 0);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      kith_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+finalize_statement (gpointer data)
+{
+  sqlite3_finalize (data);
+}
+
+static void
+kith_store_finalize (GObject *object)
+{
+  KithStore *self = (KithStore *) object;
+
+  if (self->depth > 0)
+    {
+      g_warning ("Store closed inside a transaction; rolling it back");
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db)
+    sqlite3_close (self->db);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (kith_store_parent_class)->finalize (object);
+}
+
+static void
+kith_store_class_init (KithStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kith_store_finalize;
+}
+
+static void
+kith_store_init (KithStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
+}
+
+/* Creates a new file 0600 before sqlite sees it: a record store holds
+ * personal data, and sqlite gives its -wal and -shm files the same mode. */
+static gboolean
+create_private_file (const char  *path,
+                     GError     **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  if (fd < 0 && errno != EEXIST)
+    {
+      int saved = errno;
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_OPEN,
+                   _("Cannot create the record store: %s"), g_strerror (saved));
+      return FALSE;
+    }
+  if (fd >= 0)
+    close (fd);
+  return TRUE;
+}
+
+/* Reads the header facts without writing a byte, and decides whether this
+ * build may use (and migrate) the file. */
+static gboolean
+check_existing (KithStore  *self,
+                gint64     *version,
+                GError    **error)
+{
+  gint64 app_id = 0, n_objects = 0;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!query_int (self, "PRAGMA application_id", &app_id, &local_error) ||
+      !query_int (self, "PRAGMA user_version", version, &local_error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, &local_error))
+    {
+      if (g_error_matches (local_error, KITH_STORE_ERROR, KITH_STORE_ERROR_CORRUPT))
+        g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_CORRUPT,
+                     _("“%s” is damaged or is not a Kith record store. It has been left as it is."),
+                     self->path);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (app_id == 0 && *version == 0 && n_objects == 0)
+    return TRUE;  /* brand new */
+
+  if (app_id != KITH_APPLICATION_ID)
+    {
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_NOT_KITH,
+                   _("“%s” is a database, but not a Kith record store. It has been left as it is."),
+                   self->path);
+      return FALSE;
+    }
+  if (*version > KITH_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_NEWER_SCHEMA,
+                   _("“%s” was written by a newer version of Kith (store version %d; "
+                     "this Kith reads up to %d). Update Kith to open it; the file has been left as it is."),
+                   self->path, (int) *version, KITH_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+migrate (KithStore  *self,
+         gint64      from,
+         GError    **error)
+{
+  g_autofree char *set_version = NULL;
+
+  if (from == KITH_STORE_SCHEMA_VERSION)
+    return TRUE;
+
+  if (!exec_sql (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (gint64 v = from; v < KITH_STORE_SCHEMA_VERSION; v++)
+    if (!exec_sql (self, migrations[v], error))
+      goto fail;
+  set_version = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                                 KITH_APPLICATION_ID, KITH_STORE_SCHEMA_VERSION);
+  if (!exec_sql (self, set_version, error) || !exec_sql (self, "COMMIT", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+KithStore *
+kith_store_open (const char  *path,
+                 GError     **error)
+{
+  g_autoptr(KithStore) self = NULL;
+  gint64 version = 0;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!create_private_file (path, error))
+    return NULL;
+
+  self = g_object_new (KITH_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_OPEN,
+                   _("Cannot open the record store “%s”: %s"), path,
+                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  if (!check_existing (self, &version, error))
+    return NULL;
+
+  /* WAL lets the window read while a sync writes. synchronous=FULL makes a
+   * commit survive power loss too, not only a crash: on a home visit the
+   * battery may die mid-assessment. */
+  if (!exec_sql (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec_sql (self, "PRAGMA synchronous = FULL", error) ||
+      !exec_sql (self, "PRAGMA foreign_keys = ON", error) ||
+      !migrate (self, version, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+kith_store_get_path (KithStore *self)
+{
+  g_return_val_if_fail (KITH_IS_STORE (self), NULL);
+  return self->path;
+}
+
+gboolean
+kith_store_begin (KithStore  *self,
+                  GError    **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+
+  sql = self->depth == 0 ? g_strdup ("BEGIN IMMEDIATE")
+                         : g_strdup_printf ("SAVEPOINT kith_%u", self->depth);
+  if (!exec_sql (self, sql, error))
+    return FALSE;
+  self->depth++;
+  return TRUE;
+}
+
+gboolean
+kith_store_commit (KithStore  *self,
+                   GError    **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  sql = self->depth == 1 ? g_strdup ("COMMIT")
+                         : g_strdup_printf ("RELEASE kith_%u", self->depth - 1);
+  if (!exec_sql (self, sql, error))
+    {
+      /* A failed COMMIT (disk full) leaves the transaction open: undo it,
+       * so the store stays as it was before. */
+      kith_store_rollback (self);
+      return FALSE;
+    }
+  self->depth--;
+  return TRUE;
+}
+
+void
+kith_store_rollback (KithStore *self)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (KITH_IS_STORE (self));
+  g_return_if_fail (self->depth > 0);
+
+  sql = self->depth == 1 ? g_strdup ("ROLLBACK")
+                         : g_strdup_printf ("ROLLBACK TO kith_%u; RELEASE kith_%u",
+                                            self->depth - 1, self->depth - 1);
+  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  self->depth--;
+}
+
+static gboolean
+step_done (KithStore     *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      kith_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/* --- patient index --------------------------------------------------- */
+
+static char *
+make_sort_name (KithPatient *patient)
+{
+  g_autofree char *joined = g_strdup_printf ("%s %s",
+                                             kith_patient_get_family (patient) ?: "",
+                                             kith_patient_get_given (patient) ?: "");
+  g_autofree char *normal = g_utf8_normalize (joined, -1, G_NORMALIZE_ALL);
+
+  return g_utf8_casefold (normal ? normal : joined, -1);
+}
+
+static gboolean
+index_patient (KithStore   *self,
+               JsonObject  *resource,
+               GError     **error)
+{
+  g_autoptr(KithPatient) patient = NULL;
+  g_autofree char *sort_name = NULL;
+  g_autofree char *list_name = NULL;
+  g_autofree char *search_names = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(patient = kith_patient_new_from_json (resource, error)))
+    return FALSE;
+
+  sort_name = make_sort_name (patient);
+  list_name = kith_patient_dup_list_name (patient);
+  search_names = g_strjoin (" ",
+                            kith_patient_get_given (patient) ?: "",
+                            kith_patient_get_family (patient) ?: "",
+                            kith_patient_get_preferred_name (patient) ?: "",
+                            NULL);
+
+  stmt = kith_store_prepare (self,
+                             "INSERT INTO patient_index (id, sort_name, list_name, search_names, nhs_number, birth_date)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                             " ON CONFLICT (id) DO UPDATE SET sort_name = ?2, list_name = ?3,"
+                             "   search_names = ?4, nhs_number = ?5, birth_date = ?6",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, kith_patient_get_id (patient));
+  bind_text (stmt, 2, sort_name);
+  bind_text (stmt, 3, list_name);
+  bind_text (stmt, 4, search_names);
+  bind_text (stmt, 5, kith_patient_get_nhs_number (patient));
+  bind_text (stmt, 6, kith_patient_get_birth_date (patient));
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+unindex_patient (KithStore   *self,
+                 const char  *id,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self, "DELETE FROM patient_index WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+has_code (JsonObject *concept,
+          const char *code)
+{
+  JsonNode *codings = concept ? json_object_get_member (concept, "coding") : NULL;
+
+  if (codings == NULL || !JSON_NODE_HOLDS_ARRAY (codings))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (codings)); i++)
+    {
+      JsonNode *c = json_array_get_element (json_node_get_array (codings), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (c) &&
+          g_strcmp0 (kith_fhir_get_string (json_node_get_object (c), "code"), code) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The named co-ordinator: the CareTeam participant whose role has the code
+ * "coordinator" (KITH_FHIR_BASE/CodeSystem/care-team-role). */
+static char *
+find_coordinator (JsonObject *care_team)
+{
+  JsonNode *participants = json_object_get_member (care_team, "participant");
+
+  if (participants == NULL || !JSON_NODE_HOLDS_ARRAY (participants))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (participants)); i++)
+    {
+      JsonNode *p = json_array_get_element (json_node_get_array (participants), i);
+      JsonNode *roles;
+
+      if (!JSON_NODE_HOLDS_OBJECT (p))
+        continue;
+      roles = json_object_get_member (json_node_get_object (p), "role");
+      if (roles == NULL || !JSON_NODE_HOLDS_ARRAY (roles))
+        continue;
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (roles)); j++)
+        {
+          JsonNode *role = json_array_get_element (json_node_get_array (roles), j);
+          JsonNode *member = json_object_get_member (json_node_get_object (p), "member");
+
+          if (JSON_NODE_HOLDS_OBJECT (role) && has_code (json_node_get_object (role), "coordinator") &&
+              member && JSON_NODE_HOLDS_OBJECT (member))
+            return g_strdup (kith_fhir_get_string (json_node_get_object (member), "display"));
+        }
+    }
+  return NULL;
+}
+
+/* The review date of a plan: Kith's extension, as FHIR CarePlan has none. */
+static const char *
+find_review_date (JsonObject *care_plan)
+{
+  JsonNode *extensions = json_object_get_member (care_plan, "extension");
+
+  if (extensions == NULL || !JSON_NODE_HOLDS_ARRAY (extensions))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (extensions)); i++)
+    {
+      JsonNode *e = json_array_get_element (json_node_get_array (extensions), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (e) &&
+          g_strcmp0 (kith_fhir_get_string (json_node_get_object (e), "url"),
+                     KITH_FHIR_BASE "/StructureDefinition/review-date") == 0)
+        return kith_fhir_get_string (json_node_get_object (e), "valueDate");
+    }
+  return NULL;
+}
+
+/* Recomputes the caseload columns that come from other resources: the
+ * co-ordinator of the active care team and the earliest review date of the
+ * person's active or draft plans. */
+static gboolean
+index_patient_links (KithStore   *self,
+                     const char  *patient_id,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) teams = NULL;
+  g_autoptr(GPtrArray) plans = NULL;
+  g_autofree char *coordinator = NULL;
+  const char *review = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(teams = kith_store_list_for_patient (self, "CareTeam", patient_id, error)) ||
+      !(plans = kith_store_list_for_patient (self, "CarePlan", patient_id, error)))
+    return FALSE;
+
+  for (guint i = 0; i < teams->len && coordinator == NULL; i++)
+    if (g_strcmp0 (kith_fhir_get_string (teams->pdata[i], "status"), "active") == 0)
+      coordinator = find_coordinator (teams->pdata[i]);
+
+  for (guint i = 0; i < plans->len; i++)
+    {
+      const char *status = kith_fhir_get_string (plans->pdata[i], "status");
+      const char *date = find_review_date (plans->pdata[i]);
+
+      if ((g_strcmp0 (status, "active") == 0 || g_strcmp0 (status, "draft") == 0 ||
+           g_strcmp0 (status, "on-hold") == 0) &&
+          date != NULL && (review == NULL || strcmp (date, review) < 0))
+        review = date;
+    }
+
+  stmt = kith_store_prepare (self,
+                             "UPDATE patient_index SET coordinator = ?2, next_review = ?3 WHERE id = ?1",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, patient_id);
+  bind_text (stmt, 2, coordinator);
+  bind_text (stmt, 3, review);
+  return step_done (self, stmt, error);
+}
+
+/* --- writing versions -------------------------------------------------- */
+
+static gboolean
+lookup_current (KithStore   *self,
+                const char  *type,
+                const char  *id,
+                char       **version_id,
+                char       **last_updated,
+                gboolean    *deleted,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self,
+                                           "SELECT version_id, last_updated, deleted FROM resource"
+                                           " WHERE type = ?1 AND id = ?2",
+                                           error);
+  int rc;
+
+  *version_id = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *version_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      if (last_updated)
+        *last_updated = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      if (deleted)
+        *deleted = sqlite3_column_int (stmt, 2) != 0;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      kith_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writes one version to history and, when @make_current, to the resource
+ * table and the indexes. @resource is NULL for a deletion. */
+static gboolean
+write_version (KithStore   *self,
+               const char  *type,
+               const char  *id,
+               const char  *version_id,
+               const char  *last_updated,
+               JsonObject  *resource,
+               gboolean     make_current,
+               GError     **error)
+{
+  g_autofree char *json = resource ? kith_fhir_to_string (resource, FALSE) : NULL;
+  const char *patient_id = resource ? kith_fhir_resource_patient (resource) : NULL;
+  g_autofree char *old_patient = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = kith_store_prepare (self,
+                             "INSERT INTO resource_history (type, id, version_id, last_updated, json)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5)",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, version_id);
+  bind_text (stmt, 4, last_updated);
+  bind_text (stmt, 5, json);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  if (!make_current)
+    return TRUE;
+
+  /* A deletion keeps the row's patient so the links can be recomputed. */
+  if (resource == NULL)
+    {
+      stmt = kith_store_prepare (self, "SELECT patient_id FROM resource WHERE type = ?1 AND id = ?2", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, type);
+      bind_text (stmt, 2, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        old_patient = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+      patient_id = old_patient;
+    }
+
+  stmt = kith_store_prepare (self,
+                             "INSERT INTO resource (type, id, version_id, last_updated, deleted, patient_id, status)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                             " ON CONFLICT (type, id) DO UPDATE SET version_id = ?3, last_updated = ?4,"
+                             "   deleted = ?5, patient_id = ?6, status = ?7",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, version_id);
+  bind_text (stmt, 4, last_updated);
+  sqlite3_bind_int (stmt, 5, resource == NULL);
+  bind_text (stmt, 6, patient_id);
+  bind_text (stmt, 7, resource ? kith_fhir_get_string (resource, "status") : NULL);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  if (strcmp (type, "Patient") == 0)
+    {
+      if (resource == NULL)
+        return unindex_patient (self, id, error);
+      if (!index_patient (self, resource, error))
+        return FALSE;
+      return index_patient_links (self, id, error);
+    }
+  if (patient_id != NULL && (strcmp (type, "CareTeam") == 0 || strcmp (type, "CarePlan") == 0))
+    return index_patient_links (self, patient_id, error);
+  return TRUE;
+}
+
+static gboolean
+check_resource (JsonObject  *resource,
+                const char **type,
+                const char **id,
+                GError     **error)
+{
+  *type = kith_fhir_get_string (resource, "resourceType");
+  *id = kith_fhir_get_string (resource, "id");
+
+  if (!kith_fhir_is_known_type (*type))
+    {
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_INVALID,
+                   _("Kith does not hold resources of type “%s”"), *type ? *type : "");
+      return FALSE;
+    }
+  if (!kith_fhir_is_valid_id (*id))
+    {
+      g_set_error_literal (error, KITH_STORE_ERROR, KITH_STORE_ERROR_INVALID,
+                           _("The record has no valid id"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+next_version (const char *current)
+{
+  guint64 n = 0;
+
+  if (current == NULL)
+    return g_strdup ("1");
+  /* Versions from another server may be opaque; those restart a local
+   * count after them, which only needs to differ. */
+  if (!g_ascii_string_to_unsigned (current, 10, 1, G_MAXUINT64 - 1, &n, NULL))
+    return g_strdup_printf ("%s.1", current);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, n + 1);
+}
+
+gboolean
+kith_store_save_resource (KithStore   *self,
+                          JsonObject  *resource,
+                          const char  *if_match,
+                          GError     **error)
+{
+  g_autofree char *current = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *now = NULL;
+  const char *type, *id;
+  gboolean deleted = FALSE;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (resource != NULL, FALSE);
+
+  if (kith_fhir_get_string (resource, "id") == NULL &&
+      kith_fhir_is_known_type (kith_fhir_get_string (resource, "resourceType")))
+    {
+      g_autofree char *new_id = kith_fhir_new_id ();
+      json_object_set_string_member (resource, "id", new_id);
+    }
+  if (!check_resource (resource, &type, &id, error))
+    return FALSE;
+
+  if (strcmp (type, "Patient") == 0)
+    {
+      g_autoptr(KithPatient) patient = kith_patient_new_from_json (resource, error);
+
+      if (patient == NULL || !kith_patient_validate (patient, error))
+        return FALSE;
+    }
+
+  if (!kith_store_begin (self, error))
+    return FALSE;
+
+  if (!lookup_current (self, type, id, &current, NULL, &deleted, error))
+    goto fail;
+  if (if_match != NULL && g_strcmp0 (current, if_match) != 0)
+    {
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_VERSION_CONFLICT,
+                   _("The record was changed elsewhere (now version %s, this edit was based on %s)"),
+                   current ? current : "none", if_match);
+      goto fail;
+    }
+
+  version = next_version (current);
+  now = kith_fhir_now_instant ();
+  kith_fhir_set_meta (resource, version, now);
+
+  if (!write_version (self, type, id, version, now, resource, TRUE, error))
+    goto fail;
+
+  return kith_store_commit (self, error);
+
+fail:
+  kith_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+kith_store_import_resource (KithStore   *self,
+                            JsonObject  *resource,
+                            GError     **error)
+{
+  g_autofree char *current = NULL;
+  g_autofree char *current_updated = NULL;
+  const char *type, *id, *version, *updated;
+  gboolean make_current;
+  sqlite3_stmt *stmt;
+  gboolean held;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (resource != NULL, FALSE);
+
+  if (!check_resource (resource, &type, &id, error))
+    return FALSE;
+  version = kith_fhir_get_version_id (resource);
+  updated = kith_fhir_get_last_updated (resource);
+  if (version == NULL || updated == NULL)
+    {
+      g_set_error_literal (error, KITH_STORE_ERROR, KITH_STORE_ERROR_INVALID,
+                           _("The record has no version or update time"));
+      return FALSE;
+    }
+
+  if (!kith_store_begin (self, error))
+    return FALSE;
+
+  stmt = kith_store_prepare (self,
+                             "SELECT 1 FROM resource_history WHERE type = ?1 AND id = ?2 AND version_id = ?3",
+                             error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, version);
+  held = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (held)
+    return kith_store_commit (self, error);
+
+  if (!lookup_current (self, type, id, &current, &current_updated, NULL, error))
+    goto fail;
+  make_current = current == NULL || strcmp (updated, current_updated) >= 0;
+  if (!write_version (self, type, id, version, updated, resource, make_current, error))
+    goto fail;
+
+  return kith_store_commit (self, error);
+
+fail:
+  kith_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+kith_store_delete_resource (KithStore   *self,
+                            const char  *type,
+                            const char  *id,
+                            GError     **error)
+{
+  g_autofree char *current = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *now = NULL;
+  gboolean deleted = FALSE;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+
+  if (!kith_store_begin (self, error))
+    return FALSE;
+  if (!lookup_current (self, type, id, &current, NULL, &deleted, error))
+    goto fail;
+  if (current == NULL || deleted)
+    {
+      kith_store_rollback (self);
+      return TRUE;  /* deleting what is not there is done already */
+    }
+  version = next_version (current);
+  now = kith_fhir_now_instant ();
+  if (!write_version (self, type, id, version, now, NULL, TRUE, error))
+    goto fail;
+  return kith_store_commit (self, error);
+
+fail:
+  kith_store_rollback (self);
+  return FALSE;
+}
+
+/* --- reading ----------------------------------------------------------- */
+
+/* Checks what came out of the file as carefully as what comes from the
+ * network: a damaged row gives an error, never a crash or a wrong record. */
+static JsonObject *
+parse_stored (const char  *json,
+              const char  *type,
+              const char  *id,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) resource = kith_fhir_parse_resource (json, -1, &local_error);
+
+  if (resource == NULL)
+    {
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_INVALID,
+                   _("A stored %s record is damaged: %s"), type, local_error->message);
+      return NULL;
+    }
+  if (g_strcmp0 (kith_fhir_get_string (resource, "resourceType"), type) != 0 ||
+      g_strcmp0 (kith_fhir_get_string (resource, "id"), id) != 0)
+    {
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_WRONG_TYPE,
+                   _("A stored record is not the %s it should be"), type);
+      return NULL;
+    }
+  return g_steal_pointer (&resource);
+}
+
+static JsonObject *
+read_row (KithStore     *self,
+          sqlite3_stmt  *stmt,
+          const char    *type,
+          const char    *id,
+          GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+  JsonObject *resource = NULL;
+
+  if (rc == SQLITE_ROW)
+    {
+      const char *json = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (json == NULL)
+        g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_GONE,
+                     _("The %s record has been deleted"), type);
+      else
+        resource = parse_stored (json, type, id, error);
+    }
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_NOT_FOUND,
+                 _("No %s record with that id"), type);
+  else
+    kith_store_set_error (self, rc, error);
+  sqlite3_reset (stmt);
+  return resource;
+}
+
+JsonObject *
+kith_store_read_resource (KithStore   *self,
+                          const char  *type,
+                          const char  *id,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), NULL);
+  g_return_val_if_fail (type != NULL && id != NULL, NULL);
+
+  stmt = kith_store_prepare (self,
+                             "SELECT h.json FROM resource r JOIN resource_history h"
+                             "  ON h.type = r.type AND h.id = r.id AND h.version_id = r.version_id"
+                             " WHERE r.type = ?1 AND r.id = ?2",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  return read_row (self, stmt, type, id, error);
+}
+
+JsonObject *
+kith_store_read_version (KithStore   *self,
+                         const char  *type,
+                         const char  *id,
+                         const char  *version_id,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), NULL);
+  g_return_val_if_fail (type != NULL && id != NULL && version_id != NULL, NULL);
+
+  stmt = kith_store_prepare (self,
+                             "SELECT json FROM resource_history"
+                             " WHERE type = ?1 AND id = ?2 AND version_id = ?3",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, version_id);
+  return read_row (self, stmt, type, id, error);
+}
+
+GPtrArray *
+kith_store_list_history (KithStore   *self,
+                         const char  *type,
+                         const char  *id,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), NULL);
+
+  /* Versions are ordered by time, then by number: "10" after "9". */
+  stmt = kith_store_prepare (self,
+                             "SELECT version_id, last_updated, json FROM resource_history"
+                             " WHERE type = ?1 AND id = ?2"
+                             " ORDER BY last_updated, length (version_id), version_id",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *json = (const char *) sqlite3_column_text (stmt, 2);
+      JsonObject *version;
+
+      if (json != NULL)
+        {
+          if (!(version = parse_stored (json, type, id, error)))
+            {
+              sqlite3_reset (stmt);
+              return NULL;
+            }
+        }
+      else
+        {
+          version = json_object_new ();
+          json_object_set_string_member (version, "resourceType", type);
+          json_object_set_string_member (version, "id", id);
+          kith_fhir_set_meta (version, (const char *) sqlite3_column_text (stmt, 0),
+                              (const char *) sqlite3_column_text (stmt, 1));
+        }
+      g_ptr_array_add (versions, version);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kith_store_set_error (self, rc, error);
+      return NULL;
+    }
+  if (versions->len == 0)
+    {
+      g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_NOT_FOUND,
+                   _("No %s record with that id"), type);
+      return NULL;
+    }
+  return g_steal_pointer (&versions);
+}
+
+GPtrArray *
+kith_store_list_for_patient (KithStore   *self,
+                             const char  *type,
+                             const char  *patient_id,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), NULL);
+
+  stmt = kith_store_prepare (self,
+                             "SELECT r.id, h.json FROM resource r JOIN resource_history h"
+                             "  ON h.type = r.type AND h.id = r.id AND h.version_id = r.version_id"
+                             " WHERE r.patient_id = ?2 AND r.type = ?1 AND r.deleted = 0"
+                             " ORDER BY r.last_updated DESC",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *resource = parse_stored ((const char *) sqlite3_column_text (stmt, 1), type,
+                                           (const char *) sqlite3_column_text (stmt, 0), error);
+      if (resource == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (list, resource);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kith_store_set_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+gint64
+kith_store_count_resources (KithStore  *self,
+                            const char *type)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = 0;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), -1);
+
+  stmt = kith_store_prepare (self, "SELECT count(*) FROM resource WHERE type = ?1 AND deleted = 0", NULL);
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, type);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+KithPatient *
+kith_store_load_patient (KithStore   *self,
+                         const char  *id,
+                         GError     **error)
+{
+  g_autoptr(JsonObject) resource = kith_store_read_resource (self, "Patient", id, error);
+
+  if (resource == NULL)
+    return NULL;
+  return kith_patient_new_from_json (resource, error);
+}
+
+gboolean
+kith_store_save_patient (KithStore    *self,
+                         KithPatient  *patient,
+                         GError      **error)
+{
+  g_autoptr(JsonObject) resource = NULL;
+  g_autofree char *base = NULL;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (KITH_IS_PATIENT (patient), FALSE);
+
+  if (!kith_patient_validate (patient, error))
+    return FALSE;
+  resource = kith_patient_to_json (patient);
+  /* The edit was based on the version that was loaded: refuse to write over
+   * a change made in another window meanwhile. */
+  base = g_strdup (kith_fhir_get_version_id (resource));
+  return kith_store_save_resource (self, resource, base, error);
+}
+
+gboolean
+kith_store_check_integrity (KithStore  *self,
+                            GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA integrity_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *result = (const char *) sqlite3_column_text (stmt, 0);
+
+      ok = g_strcmp0 (result, "ok") == 0;
+      if (!ok)
+        g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_CORRUPT,
+                     _("The record store failed its integrity check: %s"), result);
+    }
+  else
+    kith_store_set_error (self, rc, error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
