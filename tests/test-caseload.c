@@ -262,6 +262,34 @@ test_rename_updates_search (Fixture       *f,
   }
 }
 
+static void
+test_sees_other_connections (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KithStore) other = kith_store_open (kith_store_get_path (f->store), &error);
+  g_autoptr(KithPatient) patient = kith_patient_new ();
+  g_autoptr(GArray) before = NULL;
+  g_autoptr(GArray) after = NULL;
+
+  g_assert_no_error (error);
+  /* Warm this connection's name order first, so a stale cache would show. */
+  before = kith_store_search_patients (f->store, "quixote", 0, NULL, &error);
+  g_assert_cmpuint (before->len, ==, 0);
+
+  /* Another window (or a sync) adds a person through its own connection. */
+  kith_patient_set_family (patient, "Quixote");
+  kith_patient_set_given (patient, "Alonso");
+  g_assert_true (kith_store_save_patient (other, patient, &error));
+  g_assert_no_error (error);
+
+  after = kith_store_search_patients (f->store, "quixote", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 1);
+  kith_caseload_reload (f->caseload);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->caseload)), ==, DEMO_PEOPLE + 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -275,6 +303,7 @@ main (int argc, char *argv[])
   ADD ("/caseload/fts-syntax", test_fts_syntax_is_just_text);
   ADD ("/caseload/diacritics", test_diacritics_and_apostrophes);
   ADD ("/caseload/rename", test_rename_updates_search);
+  ADD ("/caseload/other-connections", test_sees_other_connections);
 #undef ADD
 
   return g_test_run ();

@@ -224,6 +224,15 @@ query_as_fts (const char *query)
   return g_string_free (g_steal_pointer (&fts), FALSE);
 }
 
+static int
+compare_guint32 (gconstpointer a,
+                 gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 GArray *
 kith_store_search_patients (KithStore   *store,
                             const char  *query,
@@ -231,12 +240,15 @@ kith_store_search_patients (KithStore   *store,
                             gboolean    *truncated,
                             GError     **error)
 {
-  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) order = NULL;
+  g_autoptr(GArray) ranks = NULL;
+  g_autoptr(GArray) pids = NULL;
   g_autofree char *nhs = NULL;
   g_autofree char *fts = NULL;
   g_autofree char *upper = NULL;
+  const guint32 *rank_of = NULL;
+  gsize n_rank_of = 0;
   sqlite3_stmt *stmt;
-  gint64 fetch = limit == 0 ? -1 : (gint64) limit + 1;
   int rc;
 
   g_return_val_if_fail (KITH_IS_STORE (store), NULL);
@@ -246,48 +258,48 @@ kith_store_search_patients (KithStore   *store,
   if (query == NULL)
     query = "";
 
+  if (!kith_store_get_name_order (store, &order, &rank_of, &n_rank_of, error))
+    return NULL;
+
   if ((nhs = query_as_nhs_prefix (query)) != NULL)
     {
       /* A range on the NHS number index: "943476" finds 943476xxxx. */
       upper = g_strconcat (nhs, ":", NULL);  /* ':' sorts just after '9' */
       stmt = kith_store_prepare (store,
                                  "SELECT pid FROM patient_index"
-                                 " WHERE nhs_number >= ?1 AND nhs_number < ?2"
-                                 " ORDER BY sort_name LIMIT ?3",
+                                 " WHERE nhs_number >= ?1 AND nhs_number < ?2",
                                  error);
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_text (stmt, 1, nhs, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, fetch);
     }
   else if ((fts = query_as_fts (query)) != NULL)
     {
       stmt = kith_store_prepare (store,
-                                 "SELECT p.pid FROM patient_search s"
-                                 " JOIN patient_index p ON p.pid = s.rowid"
-                                 " WHERE patient_search MATCH ?1"
-                                 " ORDER BY p.sort_name LIMIT ?2",
+                                 "SELECT rowid FROM patient_search WHERE patient_search MATCH ?1",
                                  error);
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_text (stmt, 1, fts, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, fetch);
     }
   else
     {
-      stmt = kith_store_prepare (store,
-                                 "SELECT pid FROM patient_index ORDER BY sort_name LIMIT ?1",
-                                 error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_int64 (stmt, 1, fetch);
+      /* Everyone, already in order. */
+      pids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), order->len);
+      g_array_append_vals (pids, order->data, limit ? MIN (limit, order->len) : order->len);
+      if (truncated)
+        *truncated = limit > 0 && order->len > limit;
+      return g_steal_pointer (&pids);
     }
 
+  ranks = g_array_new (FALSE, FALSE, sizeof (guint32));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 pid = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (pids, pid);
+
+      if (pid >= 0 && (gsize) pid < n_rank_of && rank_of[pid] != G_MAXUINT32)
+        g_array_append_val (ranks, rank_of[pid]);
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -297,12 +309,17 @@ kith_store_search_patients (KithStore   *store,
       return NULL;
     }
 
-  if (limit > 0 && pids->len > limit)
+  g_array_sort (ranks, compare_guint32);
+  if (limit > 0 && ranks->len > limit)
     {
-      g_array_set_size (pids, limit);
+      g_array_set_size (ranks, limit);
       if (truncated)
         *truncated = TRUE;
     }
+
+  pids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ranks->len);
+  for (guint i = 0; i < ranks->len; i++)
+    g_array_append_val (pids, g_array_index (order, gint64, g_array_index (ranks, guint32, i)));
   return g_steal_pointer (&pids);
 }
 

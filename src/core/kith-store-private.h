@@ -23,4 +23,13 @@ void          kith_store_set_error   (KithStore   *self,
                                       int          rc,
                                       GError     **error);
 
+/* The caseload's name order, cached: @order holds every patient index row
+ * id (gint64) sorted by name; rank_of[pid] is a row's place in it, or
+ * G_MAXUINT32. Rebuilt when this or another connection changed the store. */
+gboolean      kith_store_get_name_order (KithStore      *self,
+                                         GArray        **order,
+                                         const guint32 **rank_of,
+                                         gsize          *n_rank_of,
+                                         GError        **error);
+
 G_END_DECLS
