@@ -13,3 +13,5 @@
 #include "kith-store.h"
 #include "kith-caseload.h"
 #include "kith-demo-caseload.h"
+#include "kith-instrument.h"
+#include "kith-instrument-library.h"

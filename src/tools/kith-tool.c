@@ -1,0 +1,327 @@
+/* kith-tool.c
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A small command-line tool over kith-core, for integrators and scripts:
+ *
+ *   kith-tool instruments [--json]
+ *   kith-tool score FILE.json
+ *
+ * Exit status: 0 done, 1 the input was wrong (the message says how),
+ * 2 the command line was wrong.
+ */
+
+#define G_LOG_DOMAIN "kith-tool"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "kith-core.h"
+
+static int
+usage (void)
+{
+  g_printerr ("Usage:\n"
+              "  kith-tool instruments [--json]   list the bundled instruments and their terms\n"
+              "  kith-tool score FILE.json        score a QuestionnaireResponse for a bundled instrument\n");
+  return 2;
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static int
+command_instruments (int   argc,
+                     char *argv[])
+{
+  KithInstrumentLibrary *library = kith_instrument_library_get_default ();
+  g_autoptr(GPtrArray) instruments = kith_instrument_library_list (library);
+  gboolean as_json = argc > 2 && g_str_equal (argv[2], "--json");
+
+  if (argc > 3 || (argc == 3 && !as_json))
+    return usage ();
+
+  if (as_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < instruments->len; i++)
+        {
+          KithInstrument *instrument = instruments->pdata[i];
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_string_value (builder, kith_instrument_get_id (instrument));
+          json_builder_set_member_name (builder, "title");
+          json_builder_add_string_value (builder, kith_instrument_get_title (instrument));
+          json_builder_set_member_name (builder, "version");
+          json_builder_add_string_value (builder, kith_instrument_get_version (instrument));
+          json_builder_set_member_name (builder, "url");
+          json_builder_add_string_value (builder, kith_instrument_get_url (instrument));
+          json_builder_set_member_name (builder, "domain");
+          json_builder_add_string_value (builder, kith_instrument_get_domain (instrument));
+          json_builder_set_member_name (builder, "licence");
+          json_builder_add_string_value (builder, kith_instrument_get_licence (instrument));
+          json_builder_set_member_name (builder, "terms");
+          json_builder_add_string_value (builder, kith_instrument_get_terms (instrument));
+          json_builder_set_member_name (builder, "source");
+          json_builder_add_string_value (builder, kith_instrument_get_source (instrument));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      print_json (builder);
+      return 0;
+    }
+
+  for (guint i = 0; i < instruments->len; i++)
+    {
+      KithInstrument *instrument = instruments->pdata[i];
+
+      g_print ("%-26s %-40s %s\n", kith_instrument_get_id (instrument),
+               kith_instrument_get_title (instrument), kith_instrument_get_licence (instrument));
+      g_print ("%-26s source: %s\n", "", kith_instrument_get_source (instrument));
+      g_print ("%-26s terms: %s\n\n", "", kith_instrument_get_terms (instrument));
+    }
+  return 0;
+}
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *name,
+                   const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_number_member (JsonBuilder *builder,
+                   const char  *name,
+                   gboolean     has_value,
+                   double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (!has_value)
+    json_builder_add_null_value (builder);
+  else if (value == (gint64) value)
+    json_builder_add_int_value (builder, (gint64) value);
+  else
+    json_builder_add_double_value (builder, value);
+}
+
+static void
+add_findings (JsonBuilder     *builder,
+              const char      *member,
+              GPtrArray       *findings,
+              KithFindingKind  kind)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      KithFinding *finding = findings->pdata[i];
+
+      if (finding->kind != kind)
+        continue;
+      json_builder_begin_object (builder);
+      add_string_member (builder, kind == KITH_FINDING_NEED ? "id" : "name", finding->name);
+      add_string_member (builder, "title", finding->title);
+      switch (kind)
+        {
+        case KITH_FINDING_ALERT:
+          add_string_member (builder, "severity", finding->severity);
+          json_builder_set_member_name (builder, "requires_action");
+          json_builder_add_boolean_value (builder, finding->requires_action);
+          add_string_member (builder, "advice", finding->advice);
+          break;
+        case KITH_FINDING_OFFER:
+          add_string_member (builder, "instrument", finding->offer_instrument);
+          break;
+        case KITH_FINDING_NEED:
+          add_string_member (builder, "domain", finding->advice);
+          break;
+        case KITH_FINDING_INDICATION:
+        default:
+          break;
+        }
+      add_string_member (builder, "why", finding->why);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/* "https://…/Questionnaire/phq-9|1.0.0", "Questionnaire/phq-9" or "phq-9" */
+static KithInstrument *
+find_instrument (KithInstrumentLibrary *library,
+                 const char            *canonical)
+{
+  KithInstrument *instrument = kith_instrument_library_lookup_url (library, canonical);
+  const char *slash;
+
+  if (instrument == NULL && canonical != NULL)
+    {
+      g_autofree char *bare = g_strndup (canonical, strcspn (canonical, "|"));
+
+      slash = strrchr (bare, '/');
+      instrument = kith_instrument_library_lookup (library, slash ? slash + 1 : bare);
+    }
+  return instrument;
+}
+
+static int
+command_score (int   argc,
+               char *argv[])
+{
+  KithInstrumentLibrary *library = kith_instrument_library_get_default ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autoptr(JsonObject) response = NULL;
+  g_autoptr(KithAnswerSet) answers = NULL;
+  g_autoptr(GPtrArray) scores = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) sets = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_auto(GStrv) missing = NULL;
+  KithScore *total = NULL;
+  KithInstrument *instrument;
+  const char *canonical;
+
+  if (argc != 3)
+    return usage ();
+
+  if (!g_file_get_contents (argv[2], &contents, &length, &error))
+    {
+      g_printerr ("kith-tool: cannot read %s: %s\n", argv[2], error->message);
+      return 1;
+    }
+  if (!(response = kith_fhir_parse_resource (contents, length, &error)))
+    {
+      g_printerr ("kith-tool: %s: malformed input: %s\n", argv[2], error->message);
+      return 1;
+    }
+  if (g_strcmp0 (kith_fhir_get_string (response, "resourceType"), "QuestionnaireResponse") != 0)
+    {
+      g_printerr ("kith-tool: %s: not a QuestionnaireResponse (it is a %s)\n", argv[2],
+                  kith_fhir_get_string (response, "resourceType"));
+      return 1;
+    }
+  canonical = kith_fhir_get_string (response, "questionnaire");
+  if (!(instrument = find_instrument (library, canonical)))
+    {
+      g_printerr ("kith-tool: %s: unknown instrument “%s”; see “kith-tool instruments”\n", argv[2],
+                  canonical ? canonical : "(none given)");
+      return 1;
+    }
+  if (!(answers = kith_answer_set_new_from_response (instrument, response, &error)))
+    {
+      /* The engine insists the canonical matches; accept a bare id too. */
+      if (g_error_matches (error, KITH_INSTRUMENT_ERROR, KITH_INSTRUMENT_ERROR_UNKNOWN_INSTRUMENT))
+        {
+          g_autofree char *json = kith_fhir_to_string (response, FALSE);
+          g_autoptr(JsonObject) copy = kith_fhir_parse_resource (json, -1, NULL);
+
+          g_clear_error (&error);
+          json_object_set_string_member (copy, "questionnaire", kith_instrument_get_url (instrument));
+          answers = kith_answer_set_new_from_response (instrument, copy, &error);
+        }
+      if (answers == NULL)
+        {
+          g_printerr ("kith-tool: %s: %s\n", argv[2], error->message);
+          return 1;
+        }
+    }
+
+  missing = kith_answer_set_list_missing (answers);
+  if (missing[0] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", missing);
+
+      g_printerr ("kith-tool: %s: missing item%s: %s (answer it, or record it as declined or not assessed)\n",
+                  argv[2], missing[1] ? "s" : "", list);
+      return 1;
+    }
+
+  scores = kith_answer_set_score (answers);
+  sets = g_ptr_array_new ();
+  g_ptr_array_add (sets, answers);
+  findings = kith_instrument_library_evaluate (library, sets);
+
+  for (guint i = 0; i < scores->len; i++)
+    if (total == NULL || g_strcmp0 (((KithScore *) scores->pdata[i])->name, "total") == 0)
+      total = scores->pdata[i];
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  add_string_member (builder, "instrument", kith_instrument_get_id (instrument));
+  add_string_member (builder, "title", kith_instrument_get_title (instrument));
+  add_string_member (builder, "version", kith_instrument_get_version (instrument));
+  add_number_member (builder, "total", total && total->has_value, total ? total->value : 0);
+  add_string_member (builder, "band", total ? total->band_code : NULL);
+  add_string_member (builder, "band_title", total ? total->band_title : NULL);
+  json_builder_set_member_name (builder, "scores");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < scores->len; i++)
+    {
+      KithScore *score = scores->pdata[i];
+
+      json_builder_begin_object (builder);
+      add_string_member (builder, "name", score->name);
+      add_string_member (builder, "title", score->title);
+      add_number_member (builder, "value", score->has_value, score->value);
+      add_number_member (builder, "max", score->max >= 0, score->max);
+      add_string_member (builder, "band", score->band_code);
+      add_string_member (builder, "band_title", score->band_title);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  add_findings (builder, "alerts", findings, KITH_FINDING_ALERT);
+  add_findings (builder, "offers", findings, KITH_FINDING_OFFER);
+  add_findings (builder, "indications", findings, KITH_FINDING_INDICATION);
+  add_findings (builder, "needs", findings, KITH_FINDING_NEED);
+  json_builder_end_object (builder);
+  print_json (builder);
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  if (argc < 2)
+    return usage ();
+  if (g_str_equal (argv[1], "instruments"))
+    return command_instruments (argc, argv);
+  if (g_str_equal (argv[1], "score"))
+    return command_score (argc, argv);
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      usage ();
+      return 0;
+    }
+  g_printerr ("kith-tool: unknown command “%s”\n", argv[1]);
+  return usage ();
+}
