@@ -514,6 +514,69 @@ test_coordinator_and_review_indexed (Fixture       *f,
   g_assert_null (kith_caseload_entry_get_next_review (entry));
 }
 
+/* A store written by schema version 1 (tests/fixtures/store-v1.db, made
+ * by kith-demo --people 20 --seed 5 before migration 2 existed) opens,
+ * migrates, and keeps every record. */
+static void
+test_migrates_version_1 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kith-migrate-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "kith.db", NULL);
+  g_autofree char *fixture = g_build_filename (g_getenv ("KITH_SOURCE_ROOT"), "tests", "fixtures", "store-v1.db", NULL);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_autoptr(GFile) source = g_file_new_for_path (fixture);
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+  g_autoptr(KithStore) store = NULL;
+  g_autoptr(GArray) everyone = NULL;
+  gint64 version = 0;
+  sqlite3_stmt *stmt;
+
+  g_assert_true (g_file_copy (source, target, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+  store = kith_store_open (path, &error);
+  g_assert_no_error (error);
+
+  sqlite3_prepare_v2 (kith_store_get_db (store), "PRAGMA user_version", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (version, ==, KITH_STORE_SCHEMA_VERSION);
+
+  g_assert_cmpint (kith_store_count_resources (store, "Patient"), ==, 20);
+  everyone = kith_store_search_patients (store, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (everyone->len, ==, 20);
+  g_assert_true (kith_store_check_integrity (store, &error));
+
+  /* New columns work on old rows: a new Flag counts as an open alert. */
+  {
+    g_autoptr(JsonObject) patient = NULL;
+    g_autoptr(JsonObject) flag = NULL;
+    g_autofree char *json = NULL;
+    KithCaseload *caseload;
+    g_autoptr(KithCaseloadEntry) entry = NULL;
+
+    caseload = kith_caseload_new (store);
+    entry = g_list_model_get_item (G_LIST_MODEL (caseload), 0);
+    json = g_strdup_printf ("{\"resourceType\":\"Flag\",\"id\":\"f1\",\"status\":\"active\","
+                            "\"category\":[{\"coding\":[{\"code\":\"safety\"}]}],"
+                            "\"subject\":{\"reference\":\"Patient/%s\"}}",
+                            kith_caseload_entry_get_id (entry));
+    flag = parse (json);
+    g_assert_true (kith_store_save_resource (store, flag, NULL, &error));
+    g_assert_no_error (error);
+    sqlite3_prepare_v2 (kith_store_get_db (store), "SELECT open_alerts FROM patient_index WHERE id = ?1", -1, &stmt, NULL);
+    sqlite3_bind_text (stmt, 1, kith_caseload_entry_get_id (entry), -1, SQLITE_TRANSIENT);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+    sqlite3_finalize (stmt);
+    g_object_unref (caseload);
+  }
+
+  g_clear_object (&store);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -537,6 +600,7 @@ main (int argc, char *argv[])
 #undef ADD
   g_test_add_func ("/store/corrupt-file", test_corrupt_file_is_refused);
   g_test_add_func ("/store/foreign-database", test_foreign_database_is_refused);
+  g_test_add_func ("/store/migrates-version-1", test_migrates_version_1);
 
   return g_test_run ();
 }

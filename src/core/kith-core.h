@@ -15,3 +15,4 @@
 #include "kith-demo-caseload.h"
 #include "kith-instrument.h"
 #include "kith-instrument-library.h"
+#include "kith-assessment.h"

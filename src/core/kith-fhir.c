@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kith-fhir.h"
+#include "kith-types.h"
 
 G_DEFINE_QUARK (kith-fhir-error-quark, kith_fhir_error)
 
@@ -250,14 +251,143 @@ get_object (JsonObject *object,
   return json_node_get_object (node);
 }
 
+JsonNode *
+kith_fhir_get_extension (JsonObject *element,
+                         const char *url,
+                         const char *value_member)
+{
+  JsonNode *list = element ? json_object_get_member (element, "extension") : NULL;
+
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+    {
+      JsonNode *e = json_array_get_element (json_node_get_array (list), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (e) &&
+          g_strcmp0 (kith_fhir_get_string (json_node_get_object (e), "url"), url) == 0)
+        return json_object_get_member (json_node_get_object (e), value_member);
+    }
+  return NULL;
+}
+
+/* Replaces (or adds, or with @value NULL removes) a simple extension.
+ * Takes @value. */
+void
+kith_fhir_set_extension (JsonObject *element,
+                         const char *url,
+                         const char *value_member,
+                         JsonNode   *value)
+{
+  JsonNode *list = json_object_get_member (element, "extension");
+  JsonArray *kept = json_array_new ();
+
+  if (list && JSON_NODE_HOLDS_ARRAY (list))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+      {
+        JsonNode *e = json_array_get_element (json_node_get_array (list), i);
+
+        if (!JSON_NODE_HOLDS_OBJECT (e) ||
+            g_strcmp0 (kith_fhir_get_string (json_node_get_object (e), "url"), url) != 0)
+          json_array_add_element (kept, json_node_copy (e));
+      }
+  if (value)
+    {
+      JsonObject *extension = json_object_new ();
+
+      json_object_set_string_member (extension, "url", url);
+      json_object_set_member (extension, value_member, value);
+      json_array_add_object_element (kept, extension);
+    }
+  if (json_array_get_length (kept) > 0)
+    json_object_set_array_member (element, "extension", kept);
+  else
+    {
+      json_array_unref (kept);
+      if (json_object_has_member (element, "extension"))
+        json_object_remove_member (element, "extension");
+    }
+}
+
+JsonObject *
+kith_fhir_new_reference (const char *type,
+                         const char *id,
+                         const char *display)
+{
+  JsonObject *ref = json_object_new ();
+  g_autofree char *text = g_strdup_printf ("%s/%s", type, id);
+
+  json_object_set_string_member (ref, "reference", text);
+  if (display)
+    json_object_set_string_member (ref, "display", display);
+  return ref;
+}
+
+static const char *
+reference_in_extension (JsonObject *resource,
+                        const char *url,
+                        const char *type)
+{
+  JsonNode *value = kith_fhir_get_extension (resource, url, "valueReference");
+
+  if (value == NULL || !JSON_NODE_HOLDS_OBJECT (value))
+    return NULL;
+  return kith_fhir_reference_id (kith_fhir_get_string (json_node_get_object (value), "reference"), type);
+}
+
+static const char *
+first_coding_code (JsonNode *concept)
+{
+  JsonNode *codings;
+
+  if (concept && JSON_NODE_HOLDS_ARRAY (concept))
+    concept = json_array_get_length (json_node_get_array (concept)) > 0
+              ? json_array_get_element (json_node_get_array (concept), 0) : NULL;
+  if (concept == NULL || !JSON_NODE_HOLDS_OBJECT (concept))
+    return NULL;
+  codings = json_object_get_member (json_node_get_object (concept), "coding");
+  if (codings == NULL || !JSON_NODE_HOLDS_ARRAY (codings) ||
+      json_array_get_length (json_node_get_array (codings)) == 0)
+    return NULL;
+  concept = json_array_get_element (json_node_get_array (codings), 0);
+  return JSON_NODE_HOLDS_OBJECT (concept) ? kith_fhir_get_string (json_node_get_object (concept), "code") : NULL;
+}
+
+const char *
+kith_fhir_resource_code (JsonObject *resource)
+{
+  const char *type = kith_fhir_get_string (resource, "resourceType");
+
+  if (g_strcmp0 (type, "QuestionnaireResponse") == 0)
+    return kith_fhir_get_string (resource, "questionnaire");
+  if (g_strcmp0 (type, "Observation") == 0)
+    return first_coding_code (json_object_get_member (resource, "code"));
+  if (g_strcmp0 (type, "Condition") == 0 || g_strcmp0 (type, "Flag") == 0)
+    return first_coding_code (json_object_get_member (resource, "category"));
+  return NULL;
+}
+
+const char *
+kith_fhir_resource_assessment (JsonObject *resource)
+{
+  if (g_strcmp0 (kith_fhir_get_string (resource, "resourceType"), "QuestionnaireResponse") == 0 &&
+      g_strcmp0 (kith_fhir_get_string (resource, "questionnaire"), KITH_HOLISTIC_ASSESSMENT_URL) == 0)
+    return kith_fhir_get_string (resource, "id");
+  return reference_in_extension (resource, KITH_FHIR_SD "part-of-assessment", "QuestionnaireResponse");
+}
+
 const char *
 kith_fhir_resource_patient (JsonObject *resource)
 {
   const char *type = kith_fhir_get_string (resource, "resourceType");
   static const char * const members[] = { "subject", "patient", "for", "beneficiary" };
+  const char *cared_for;
 
   if (g_strcmp0 (type, "Patient") == 0)
     return kith_fhir_get_string (resource, "id");
+  /* A carer's own records are filed with the person they care for. */
+  if ((cared_for = reference_in_extension (resource, KITH_FHIR_SD "cared-for", "Patient")) != NULL)
+    return cared_for;
 
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     {

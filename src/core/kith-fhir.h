@@ -41,6 +41,25 @@ const char *kith_fhir_reference_id       (const char  *reference,
                                           const char  *expected_type);
 /* The Patient id a resource belongs to (itself for a Patient), or NULL */
 const char *kith_fhir_resource_patient   (JsonObject  *resource);
+/* What the store indexes a resource by, beyond its type and patient: the
+ * questionnaire of a response, the code of an Observation, the first
+ * category of a Condition or Flag. */
+const char *kith_fhir_resource_code      (JsonObject  *resource);
+/* The holistic assessment a resource belongs to (its own id for the
+ * assessment's envelope), or NULL */
+const char *kith_fhir_resource_assessment (JsonObject *resource);
+/* A Kith extension's value member on a resource, or NULL */
+JsonNode   *kith_fhir_get_extension      (JsonObject  *element,
+                                          const char  *url,
+                                          const char  *value_member);
+void        kith_fhir_set_extension      (JsonObject  *element,
+                                          const char  *url,
+                                          const char  *value_member,
+                                          JsonNode    *value);
+JsonObject *kith_fhir_new_reference      (const char  *type,
+                                          const char  *id,
+                                          const char  *display);
+
 /* meta.versionId / meta.lastUpdated, or NULL */
 const char *kith_fhir_get_version_id     (JsonObject  *resource);
 const char *kith_fhir_get_last_updated   (JsonObject  *resource);

@@ -71,7 +71,9 @@ struct _KithInstrument
   char       *domain;
   char       *subject;
   gboolean    prefill;
+  gboolean    optional;
   int         order;
+  GHashTable *same_as;      /* linkId → "instrument:linkId" */
 
   GPtrArray  *items;        /* KithInstrumentItem */
   GHashTable *item_index;   /* linkId → KithInstrumentItem */
@@ -190,6 +192,7 @@ kith_instrument_finalize (GObject *object)
   g_clear_pointer (&self->item_index, g_hash_table_unref);
   g_clear_pointer (&self->scores, g_ptr_array_unref);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_pointer (&self->same_as, g_hash_table_unref);
 
   G_OBJECT_CLASS (kith_instrument_parent_class)->finalize (object);
 }
@@ -209,6 +212,7 @@ kith_instrument_init (KithInstrument *self)
   self->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) finding_def_free);
   self->subject = g_strdup ("patient");
   self->order = 100;
+  self->same_as = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* --- reading the definition ------------------------------------------- */
@@ -433,6 +437,13 @@ read_items (KithInstrument  *self,
             return invalid (self, error, _("a choice item has no options"));
         }
 
+      {
+        JsonNode *same = simple_extension (object, KITH_SD "same-as", "valueString");
+
+        if (same && json_node_get_value_type (same) == G_TYPE_STRING)
+          g_hash_table_insert (self->same_as, g_strdup (item->link_id), g_strdup (json_node_get_string (same)));
+      }
+
       if (!read_items (self, get_array (object, "item"), depth + 1, error))
         return FALSE;
     }
@@ -475,7 +486,10 @@ read_score (KithInstrument  *self,
 
   if (items == NULL)
     return invalid (self, error, _("a score lists no items"));
-  def->items = g_strsplit_set (g_strstrip (g_strdup (items)), " ", -1);
+  {
+    g_autofree char *stripped = g_strstrip (g_strdup (items));
+    def->items = g_strsplit_set (stripped, " ", -1);
+  }
   {
     /* g_strsplit_set keeps empty pieces from doubled spaces: drop them. */
     guint n = 0;
@@ -619,6 +633,7 @@ kith_instrument_new_from_json (JsonObject  *questionnaire,
           self->source = g_strdup (part_string (extension, "source", "valueString"));
           self->domain = g_strdup (part_string (extension, "domain", "valueCode"));
           self->prefill = part_boolean (extension, "prefill", FALSE);
+          self->optional = part_boolean (extension, "optional", FALSE);
           part_int (extension, "order", &self->order);
           if (part_string (extension, "subject", "valueCode"))
             {
@@ -701,6 +716,21 @@ kith_instrument_get_prefill (KithInstrument *self)
 {
   g_return_val_if_fail (KITH_IS_INSTRUMENT (self), FALSE);
   return self->prefill;
+}
+
+gboolean
+kith_instrument_get_optional (KithInstrument *self)
+{
+  g_return_val_if_fail (KITH_IS_INSTRUMENT (self), FALSE);
+  return self->optional;
+}
+
+const char *
+kith_instrument_get_same_as (KithInstrument *self,
+                             const char     *link_id)
+{
+  g_return_val_if_fail (KITH_IS_INSTRUMENT (self), NULL);
+  return link_id ? g_hash_table_lookup (self->same_as, link_id) : NULL;
 }
 
 int

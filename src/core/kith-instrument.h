@@ -137,6 +137,13 @@ const char         *kith_instrument_get_terms       (KithInstrument      *self);
 const char         *kith_instrument_get_source      (KithInstrument      *self);
 const char         *kith_instrument_get_domain      (KithInstrument      *self);
 gboolean            kith_instrument_get_prefill     (KithInstrument      *self);
+/* Optional instruments (PHQ-9, GAD-7) join an assessment only when offered
+ * after a positive screen, or chosen. */
+gboolean            kith_instrument_get_optional    (KithInstrument      *self);
+/* For an item that asks the same as an item of another instrument (PHQ-9
+ * question 1 is PHQ-2 question 1): "instrument:linkId", or NULL. */
+const char         *kith_instrument_get_same_as     (KithInstrument      *self,
+                                                     const char          *link_id);
 /* "patient" or "carer" */
 const char         *kith_instrument_get_subject     (KithInstrument      *self);
 

@@ -103,6 +103,15 @@ static const char * const migrations[] = {
   "  INSERT INTO patient_search (rowid, search_names, nhs_number)"
   "    VALUES (new.pid, new.search_names, new.nhs_number);"
   "END;",
+
+  /* 1 → 2: the holistic assessment. Resources are found by their code
+   * (questionnaire, observation code, category) and by the assessment they
+   * belong to; the caseload shows open safety alerts. */
+  "ALTER TABLE resource ADD COLUMN code TEXT;"
+  "ALTER TABLE resource ADD COLUMN assessment_id TEXT;"
+  "CREATE INDEX resource_by_code ON resource (patient_id, type, code, last_updated) WHERE patient_id IS NOT NULL;"
+  "CREATE INDEX resource_by_assessment ON resource (assessment_id) WHERE assessment_id IS NOT NULL;"
+  "ALTER TABLE patient_index ADD COLUMN open_alerts INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KITH_STORE_SCHEMA_VERSION);
@@ -648,8 +657,12 @@ index_patient_links (KithStore   *self,
         review = date;
     }
 
+  /* Open safety alerts: active Flags in the "safety" category. */
   stmt = kith_store_prepare (self,
-                             "UPDATE patient_index SET coordinator = ?2, next_review = ?3 WHERE id = ?1",
+                             "UPDATE patient_index SET coordinator = ?2, next_review = ?3,"
+                             "  open_alerts = (SELECT count(*) FROM resource WHERE patient_id = ?1 AND type = 'Flag'"
+                             "                 AND code = 'safety' AND status = 'active' AND deleted = 0)"
+                             " WHERE id = ?1",
                              error);
   if (stmt == NULL)
     return FALSE;
@@ -748,10 +761,11 @@ write_version (KithStore   *self,
     }
 
   stmt = kith_store_prepare (self,
-                             "INSERT INTO resource (type, id, version_id, last_updated, deleted, patient_id, status)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                             "INSERT INTO resource (type, id, version_id, last_updated, deleted, patient_id, status,"
+                             "                      code, assessment_id)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
                              " ON CONFLICT (type, id) DO UPDATE SET version_id = ?3, last_updated = ?4,"
-                             "   deleted = ?5, patient_id = ?6, status = ?7",
+                             "   deleted = ?5, patient_id = ?6, status = ?7, code = ?8, assessment_id = ?9",
                              error);
   if (stmt == NULL)
     return FALSE;
@@ -762,6 +776,8 @@ write_version (KithStore   *self,
   sqlite3_bind_int (stmt, 5, resource == NULL);
   bind_text (stmt, 6, patient_id);
   bind_text (stmt, 7, resource ? kith_fhir_get_string (resource, "status") : NULL);
+  bind_text (stmt, 8, resource ? kith_fhir_resource_code (resource) : NULL);
+  bind_text (stmt, 9, resource ? kith_fhir_resource_assessment (resource) : NULL);
   if (!step_done (self, stmt, error))
     return FALSE;
 
@@ -773,7 +789,8 @@ write_version (KithStore   *self,
         return FALSE;
       return index_patient_links (self, id, error);
     }
-  if (patient_id != NULL && (strcmp (type, "CareTeam") == 0 || strcmp (type, "CarePlan") == 0))
+  if (patient_id != NULL && (strcmp (type, "CareTeam") == 0 || strcmp (type, "CarePlan") == 0 ||
+                             strcmp (type, "Flag") == 0))
     return index_patient_links (self, patient_id, error);
   return TRUE;
 }
