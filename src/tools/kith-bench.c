@@ -338,6 +338,178 @@ bench_app_start (const char *app,
   g_rmdir (empty_profile);
 }
 
+static void
+answer_code (KithAssessment *assessment,
+             const char     *instrument,
+             const char     *link_id,
+             const char     *code)
+{
+  g_autoptr(GError) error = NULL;
+  KithAnswer answer = { KITH_ANSWER_CODE };
+
+  answer.code = (char *) code;
+  if (!kith_assessment_set_answer (assessment, instrument, link_id, &answer, &error))
+    g_error ("bench: %s", error->message);
+}
+
+static void
+answer_other (KithAssessment *assessment,
+              const char     *instrument,
+              const char     *link_id,
+              KithAnswerKind  kind,
+              int             integer,
+              const char     *text)
+{
+  g_autoptr(GError) error = NULL;
+  KithAnswer answer = { kind };
+
+  answer.integer = integer;
+  answer.text = (char *) text;
+  if (!kith_assessment_set_answer (assessment, instrument, link_id, &answer, &error))
+    g_error ("bench: %s", error->message);
+}
+
+/* One whole assessment, every domain answered, as a co-ordinator would. */
+static void
+complete_assessment (KithAssessment *assessment,
+                     guint           round)
+{
+  static const char * const outcomes[] = {
+    "nutrition", "hygiene", "toilet", "clothing", "home-safety", "habitable-home",
+    "relationships", "work", "community", "caring-for-child",
+  };
+  static const char * const phq[] = { "LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *matters = g_strdup_printf ("Seeing my family, round %u", round);
+
+  for (guint d = 0; d < 7; d++)
+    {
+      static const char * const domains[] = { "about-me", "health", "daily-living", "emotional", "practical", "carer", "risk" };
+      kith_assessment_confirm_domain (assessment, domains[d], NULL);
+    }
+  answer_other (assessment, "about-me", "what-matters", KITH_ANSWER_TEXT, 0, matters);
+  answer_other (assessment, "about-me", "good-day", KITH_ANSWER_TEXT, 0, "Up early, a walk to the shop");
+  answer_other (assessment, "health", "conditions", KITH_ANSWER_TEXT, 0, "Heart failure, type 2 diabetes");
+  answer_code (assessment, "health", "falls", round % 2 ? "one" : "none");
+  answer_other (assessment, "pain", "pain-now", KITH_ANSWER_INTEGER, round % 8, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+    answer_code (assessment, "care-act-outcomes", outcomes[i], i == round % 10 ? "needs-help" : "achieves");
+  answer_other (assessment, "care-act-outcomes", "wellbeing-impact", KITH_ANSWER_BOOLEAN, 0, NULL);
+  answer_code (assessment, "social", "housing", "rented");
+  answer_code (assessment, "phq-2", "phq2-1", phq[round % 4]);
+  answer_code (assessment, "phq-2", "phq2-2", phq[(round + 1) % 4]);
+  answer_code (assessment, "gad-2", "gad2-1", phq[round % 2]);
+  answer_code (assessment, "gad-2", "gad2-2", phq[0]);
+  answer_other (assessment, "distress", "distress", KITH_ANSWER_INTEGER, round % 10, NULL);
+  answer_other (assessment, "practical", "equipment", KITH_ANSWER_TEXT, 0, "Perching stool, grab rails");
+  answer_other (assessment, "carer", "has-carer", KITH_ANSWER_BOOLEAN, 1, NULL);
+  answer_code (assessment, "carer", "carer-able", "yes");
+  answer_other (assessment, "crisis", "who-to-call", KITH_ANSWER_TEXT, 0, "Daughter, 07700 900456, any hour");
+  if (!kith_assessment_complete (assessment, &error))
+    g_error ("bench: %s", error->message);
+}
+
+static void
+bench_assessment (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kith-bench-assessment-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "kith.db", NULL);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_autoptr(KithStore) store = kith_store_open (path, &error);
+  g_autoptr(KithPatient) patient = kith_patient_new ();
+  g_autoptr(GArray) score_ns = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) save_ns = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) open_ns = g_array_new (FALSE, FALSE, sizeof (gint64));
+  KithInstrumentLibrary *library = kith_instrument_library_get_default ();
+  KithInstrument *phq9 = kith_instrument_library_lookup (library, "phq-9");
+  g_autoptr(KithAnswerSet) answers = kith_answer_set_new (phq9);
+  static const char * const phq[] = { "LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9" };
+
+  if (store == NULL)
+    g_error ("bench: %s", error->message);
+
+  /* Scoring one PHQ-9: 10,000 times, each timed. */
+  for (guint i = 0; i < 9; i++)
+    {
+      g_autofree char *link_id = g_strdup_printf ("phq9-%u", i + 1);
+      KithAnswer answer = { KITH_ANSWER_CODE, (char *) phq[i % 4] };
+
+      kith_answer_set_put (answers, link_id, &answer);
+    }
+  for (guint i = 0; i < 10000; i++)
+    {
+      gint64 t0 = now_ns (), dt;
+      g_autoptr(GPtrArray) scores = kith_answer_set_score (answers);
+
+      dt = now_ns () - t0;
+      g_array_append_val (score_ns, dt);
+    }
+  g_print ("score one PHQ-9 (10,000 times): p50 %.1f µs, p95 %.1f µs\n",
+           percentile_ms (score_ns, 50) * 1000, percentile_ms (score_ns, 95) * 1000);
+
+  kith_patient_set_family (patient, "Bench");
+  kith_patient_set_given (patient, "Person");
+  if (!kith_store_save_patient (store, patient, &error))
+    g_error ("bench: %s", error->message);
+
+  /* Twenty prior assessments, every domain answered; each answer timed. */
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(KithAssessment) assessment = kith_assessment_start (store, kith_patient_get_id (patient), "Bench", &error);
+
+      if (assessment == NULL)
+        g_error ("bench: %s", error->message);
+      complete_assessment (assessment, round);
+    }
+  {
+    g_autoptr(KithAssessment) assessment = kith_assessment_start (store, kith_patient_get_id (patient), "Bench", &error);
+
+    for (guint i = 0; i < 300; i++)
+      {
+        gint64 t0 = now_ns (), dt;
+
+        answer_code (assessment, "phq-2", "phq2-1", phq[i % 4]);
+        dt = now_ns () - t0;
+        g_array_append_val (save_ns, dt);
+      }
+    kith_assessment_pause (assessment, NULL);
+    /* Opening: start a new one (finds the last, prefills every domain)
+     * and reopen a paused one, alternately. */
+    for (guint i = 0; i < 50; i++)
+      {
+        gint64 t0 = now_ns (), dt;
+        g_autoptr(KithAssessment) opened = kith_assessment_open (store, kith_assessment_get_id (assessment), &error);
+
+        dt = now_ns () - t0;
+        if (opened == NULL)
+          g_error ("bench: %s", error->message);
+        g_array_append_val (open_ns, dt);
+      }
+  }
+  g_print ("save one answer (synchronous=FULL, 300 answers): p50 %.2f ms, p95 %.2f ms\n",
+           percentile_ms (save_ns, 50), percentile_ms (save_ns, 95));
+  g_print ("open a 7-domain assessment with prefill, 20 prior assessments (50 times): p50 %.1f ms, p95 %.1f ms\n",
+           percentile_ms (open_ns, 50), percentile_ms (open_ns, 95));
+  {
+    g_autoptr(GArray) start_ns = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+    for (guint i = 0; i < 20; i++)
+      {
+        gint64 t0 = now_ns (), dt;
+        g_autoptr(KithAssessment) started = kith_assessment_start (store, kith_patient_get_id (patient), "Bench", &error);
+
+        dt = now_ns () - t0;
+        g_array_append_val (start_ns, dt);
+      }
+    g_print ("start a new assessment prefilled from the last of 20 (20 times): p50 %.1f ms, p95 %.1f ms\n",
+             percentile_ms (start_ns, 50), percentile_ms (start_ns, 95));
+  }
+  g_clear_object (&store);
+  if (system (cmd) != 0)
+    g_printerr ("kith-bench: could not remove %s\n", dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,6 +524,7 @@ main (int   argc,
   int people = 100000;
   int queries = 1000;
   int runs = 5;
+  gboolean assessment_only = FALSE;
   gint64 t0;
   double open_ms;
   GOptionEntry entries[] = {
@@ -361,6 +534,7 @@ main (int   argc,
     { "app", 0, 0, G_OPTION_ARG_FILENAME, &app, "The kith program, to time start-up (needs a display)", "PATH" },
     { "empty-window", 0, 0, G_OPTION_ARG_FILENAME, &empty_window, "The empty-window program to compare with", "PATH" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Start-up runs of each (default 5)", "N" },
+    { "assessment", 0, 0, G_OPTION_ARG_NONE, &assessment_only, "Only the assessment benchmarks (a store of its own)", NULL },
     { NULL }
   };
 
@@ -372,6 +546,10 @@ main (int   argc,
       g_printerr ("kith-bench: %s\n", error->message);
       return 2;
     }
+  bench_assessment ();
+  if (assessment_only)
+    return 0;
+
   if (store_path == NULL)
     store_path = g_strdup_printf ("kith-bench-%d.db", people);
   if (!ensure_store (store_path, people, argv[0]))
