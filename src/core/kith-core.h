@@ -16,3 +16,6 @@
 #include "kith-instrument.h"
 #include "kith-instrument-library.h"
 #include "kith-assessment.h"
+#include "kith-care-plan.h"
+#include "kith-merge.h"
+#include "kith-option-library.h"

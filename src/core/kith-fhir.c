@@ -427,3 +427,56 @@ kith_fhir_set_meta (JsonObject *resource,
   json_object_set_string_member (meta, "versionId", version_id);
   json_object_set_string_member (meta, "lastUpdated", last_updated);
 }
+
+JsonNode *
+kith_json_deep_copy (JsonNode *node)
+{
+  JsonNode *copy;
+
+  if (node == NULL)
+    return NULL;
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *source = json_node_get_object (node);
+        JsonObject *object = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init_ordered (&iter, source);
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          json_object_set_member (object, name, kith_json_deep_copy (member));
+        copy = json_node_new (JSON_NODE_OBJECT);
+        json_node_take_object (copy, object);
+        return copy;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *source = json_node_get_array (node);
+        JsonArray *array = json_array_sized_new (json_array_get_length (source));
+
+        for (guint i = 0; i < json_array_get_length (source); i++)
+          json_array_add_element (array, kith_json_deep_copy (json_array_get_element (source, i)));
+        copy = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (copy, array);
+        return copy;
+      }
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);   /* values are copied by value */
+    }
+}
+
+JsonObject *
+kith_fhir_copy_resource (JsonObject *resource)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) copy = NULL;
+
+  json_node_set_object (node, resource);
+  copy = kith_json_deep_copy (node);
+  return json_object_ref (json_node_get_object (copy));
+}

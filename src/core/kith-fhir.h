@@ -60,6 +60,11 @@ JsonObject *kith_fhir_new_reference      (const char  *type,
                                           const char  *id,
                                           const char  *display);
 
+/* A deep copy: json_node_copy() shares objects and arrays (json-glib 1.6),
+ * so an edit to a "copy" would change the original too. */
+JsonNode   *kith_json_deep_copy          (JsonNode    *node);
+JsonObject *kith_fhir_copy_resource      (JsonObject  *resource);
+
 /* meta.versionId / meta.lastUpdated, or NULL */
 const char *kith_fhir_get_version_id     (JsonObject  *resource);
 const char *kith_fhir_get_last_updated   (JsonObject  *resource);

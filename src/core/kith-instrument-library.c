@@ -327,3 +327,19 @@ kith_instrument_library_evaluate (KithInstrumentLibrary *self,
     }
   return findings;
 }
+
+GStrv
+kith_instrument_library_get_need_options (KithInstrumentLibrary *self,
+                                          const char            *need_rule_id)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint n = 0; n < self->needs->len; n++)
+    {
+      const NeedRule *rule = self->needs->pdata[n];
+
+      if (g_strcmp0 (rule->id, need_rule_id) == 0)
+        return g_strdupv (rule->options);
+    }
+  return NULL;
+}

@@ -35,6 +35,10 @@ KithInstrument        *kith_instrument_library_lookup_url  (KithInstrumentLibrar
 /* All instruments, in the order of the assessment's domains */
 GPtrArray             *kith_instrument_library_list        (KithInstrumentLibrary *self);
 
+/* The option ids a needs rule offers (for shared decisions), or NULL. */
+GStrv                  kith_instrument_library_get_need_options (KithInstrumentLibrary *self,
+                                                                 const char            *need_rule_id);
+
 /* Evaluates every alert, offer and indication of the instruments in
  * @answer_sets (a GPtrArray of KithAnswerSet, one per instrument), and every
  * needs rule, against those answers together. Returns KithFinding

@@ -642,20 +642,33 @@ index_patient_links (KithStore   *self,
       !(plans = kith_store_list_for_patient (self, "CarePlan", patient_id, error)))
     return FALSE;
 
-  for (guint i = 0; i < teams->len && coordinator == NULL; i++)
-    if (g_strcmp0 (kith_fhir_get_string (teams->pdata[i], "status"), "active") == 0)
-      coordinator = find_coordinator (teams->pdata[i]);
-
   for (guint i = 0; i < plans->len; i++)
     {
       const char *status = kith_fhir_get_string (plans->pdata[i], "status");
       const char *date = find_review_date (plans->pdata[i]);
+      JsonNode *contained = json_object_get_member (plans->pdata[i], "contained");
 
-      if ((g_strcmp0 (status, "active") == 0 || g_strcmp0 (status, "draft") == 0 ||
-           g_strcmp0 (status, "on-hold") == 0) &&
-          date != NULL && (review == NULL || strcmp (date, review) < 0))
+      if (g_strcmp0 (status, "active") != 0 && g_strcmp0 (status, "draft") != 0 &&
+          g_strcmp0 (status, "on-hold") != 0)
+        continue;
+      if (date != NULL && (review == NULL || strcmp (date, review) < 0))
         review = date;
+      /* A Kith plan holds its care team; the newest plan's co-ordinator
+       * (plans come newest first) is the person to call. */
+      for (guint c = 0; contained && JSON_NODE_HOLDS_ARRAY (contained) && coordinator == NULL &&
+                        c < json_array_get_length (json_node_get_array (contained)); c++)
+        {
+          JsonNode *member = json_array_get_element (json_node_get_array (contained), c);
+
+          if (JSON_NODE_HOLDS_OBJECT (member) &&
+              g_strcmp0 (kith_fhir_get_string (json_node_get_object (member), "resourceType"), "CareTeam") == 0)
+            coordinator = find_coordinator (json_node_get_object (member));
+        }
     }
+
+  for (guint i = 0; i < teams->len && coordinator == NULL; i++)
+    if (g_strcmp0 (kith_fhir_get_string (teams->pdata[i], "status"), "active") == 0)
+      coordinator = find_coordinator (teams->pdata[i]);
 
   /* Open safety alerts: active Flags in the "safety" category. */
   stmt = kith_store_prepare (self,
