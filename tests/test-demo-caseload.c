@@ -45,8 +45,16 @@ count_resource (JsonObject *resource,
       g_hash_table_add (census->nhs_numbers, g_strdup (nhs));
     }
   else if (strcmp (type, "CarePlan") == 0)
-    g_hash_table_add (census->plan_states, g_strdup (kith_fhir_get_string (resource, "status")));
-  else if (strcmp (type, "QuestionnaireResponse") == 0)
+    {
+      g_autoptr(KithCarePlan) plan = kith_care_plan_new_from_json (resource, NULL);
+
+      /* Demo plans are in the shape Kith writes: a named co-ordinator, goals. */
+      g_assert_nonnull (plan);
+      g_assert_nonnull (kith_care_plan_get_coordinator (plan));
+      g_hash_table_add (census->plan_states, g_strdup (kith_care_plan_state_to_string (kith_care_plan_get_state (plan))));
+    }
+  else if (strcmp (type, "QuestionnaireResponse") == 0 &&
+           g_strcmp0 (kith_fhir_get_string (resource, "questionnaire"), KITH_HOLISTIC_ASSESSMENT_URL) == 0)
     g_hash_table_add (census->response_states, g_strdup (kith_fhir_get_string (resource, "status")));
 }
 
@@ -117,10 +125,11 @@ test_varied_and_synthetic (void)
   g_assert_cmpuint (type_count (census, "QuestionnaireResponse"), >, 200);
   g_assert_cmpuint (type_count (census, "Practitioner"), >=, 3);
   /* Plans in every state, and assessments both finished and paused. */
-  g_assert_true (g_hash_table_contains (census->plan_states, "draft"));
-  g_assert_true (g_hash_table_contains (census->plan_states, "active"));
-  g_assert_true (g_hash_table_contains (census->plan_states, "on-hold"));
-  g_assert_true (g_hash_table_contains (census->plan_states, "completed"));
+  g_assert_true (g_hash_table_contains (census->plan_states, "Draft"));
+  g_assert_true (g_hash_table_contains (census->plan_states, "Agreed"));
+  g_assert_true (g_hash_table_contains (census->plan_states, "Under review"));
+  g_assert_true (g_hash_table_contains (census->plan_states, "Ended"));
+  g_assert_cmpuint (type_count (census, "Observation"), >, 200);
   g_assert_true (g_hash_table_contains (census->response_states, "completed"));
   g_assert_true (g_hash_table_contains (census->response_states, "in-progress"));
 }
@@ -142,6 +151,29 @@ test_fill_store (void)
   g_assert_true (kith_demo_caseload_fill (store, 300, 9, &error));
   g_assert_cmpint (kith_store_count_resources (store, "Patient"), ==, 300);
   g_assert_true (kith_store_check_integrity (store, &error));
+
+  /* Every demo assessment opens in the real engine. */
+  {
+    g_autoptr(KithCaseload) caseload = kith_caseload_new (store);
+    guint opened = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (caseload)); i++)
+      {
+        g_autoptr(KithCaseloadEntry) entry = g_list_model_get_item (G_LIST_MODEL (caseload), i);
+        g_autofree char *paused = kith_assessment_find_in_progress (store, kith_caseload_entry_get_id (entry), &error);
+
+        g_assert_no_error (error);
+        if (paused)
+          {
+            g_autoptr(KithAssessment) assessment = kith_assessment_open (store, paused, &error);
+
+            g_assert_no_error (error);
+            g_assert_true (kith_assessment_includes (assessment, "phq-2"));
+            opened++;
+          }
+      }
+    g_assert_cmpuint (opened, >, 0);
+  }
   g_clear_object (&store);
   g_assert_cmpint (system (cmd), ==, 0);
 }

@@ -17,6 +17,7 @@
 
 #include "kith-demo-caseload.h"
 #include "kith-fhir.h"
+#include "kith-instrument-library.h"
 #include "kith-nhs-number.h"
 #include "kith-store.h"
 
@@ -30,7 +31,6 @@
 #define CARE_TEAM_ROLE_SYSTEM KITH_FHIR_BASE "/CodeSystem/care-team-role"
 #define PLAN_STATE_URL        KITH_FHIR_BASE "/StructureDefinition/plan-state"
 #define REVIEW_DATE_URL       KITH_FHIR_BASE "/StructureDefinition/review-date"
-#define PHQ_ANSWER_SYSTEM     KITH_FHIR_BASE "/CodeSystem/phq-frequency"
 
 typedef struct
 {
@@ -321,6 +321,403 @@ coordinator_display (guint c)
   return g_strdup_printf ("%s %s (%s)", who[1], who[0], role);
 }
 
+static const char * const goal_texts[] = {
+  "To walk to the post office on my own again",
+  "To stay living in my own home",
+  "To sleep through the night",
+  "To get back to the lunch club on Thursdays",
+  "To see my grandchildren more often",
+  "To feel less worried about falling",
+  "To manage my tablets without mix-ups",
+  "To get out in the garden when it is fine",
+};
+
+static const char * const what_matters_texts[] = {
+  "Being at home with my cat",
+  "My family, and being able to get to church",
+  "Keeping my independence as long as I can",
+  "My garden and my friends at the lunch club",
+  "Not being a burden on my daughter",
+  "Getting out of the house every day",
+};
+
+static const struct { const char *text; int owner; } action_texts[] = {
+  { "Refer to the falls prevention service", 0 },
+  { "Review the water tablets with the pharmacist", 0 },
+  { "Arrange a carer's assessment", 0 },
+  { "Try the strength and balance class", 1 },
+  { "Keep a sleep diary for two weeks", 1 },
+  { "Fit grab rails by the back door", 2 },
+  { "Ring the lunch club about transport", 2 },
+  { "Check benefits with the advice service", 0 },
+};
+
+static JsonObject *
+complex_extension (const char *name,
+                   const char *id)
+{
+  JsonObject *extension = json_object_new ();
+  g_autofree char *url = g_strconcat (KITH_FHIR_BASE "/StructureDefinition/", name, NULL);
+
+  if (id)
+    json_object_set_string_member (extension, "id", id);
+  json_object_set_string_member (extension, "url", url);
+  json_object_set_array_member (extension, "extension", json_array_new ());
+  return extension;
+}
+
+static void
+add_part (JsonObject *extension,
+          const char *url,
+          const char *value_member,
+          const char *value)
+{
+  JsonObject *part = json_object_new ();
+
+  json_object_set_string_member (part, "url", url);
+  json_object_set_string_member (part, value_member, value);
+  json_array_add_object_element (json_object_get_array_member (extension, "extension"), part);
+}
+
+static JsonObject *
+local_reference (const char *id)
+{
+  JsonObject *ref = json_object_new ();
+  g_autofree char *text = g_strdup_printf ("#%s", id);
+
+  json_object_set_string_member (ref, "reference", text);
+  return ref;
+}
+
+static void
+emit_plan (Generator  *gen,
+           const char *patient_id,
+           const char *carer_name,
+           guint       coordinator)
+{
+  static const char * const states[][2] = {
+    { "draft", "draft" }, { "active", "agreed" }, { "active", "agreed" },
+    { "active", "agreed" }, { "active", "under-review" }, { "completed", "ended" },
+  };
+  Rng *rng = &gen->rng;
+  guint s = rng_below (rng, G_N_ELEMENTS (states));
+  g_autofree char *plan_id = make_uuid (rng);
+  g_autofree char *created = date_from_reference (-(int) rng_below (rng, 365));
+  g_autofree char *review = date_from_reference (-60 + (int) rng_below (rng, 240));
+  g_autofree char *display = coordinator_display (coordinator);
+  g_autofree char *phone = g_strdup_printf ("01632 960%03u", 500 + coordinator % 400);
+  JsonObject *plan = new_resource ("CarePlan", plan_id);
+  JsonArray *extensions = json_array_new ();
+  JsonArray *contained = json_array_new ();
+  JsonArray *goal_refs = json_array_new ();
+  JsonArray *activities = json_array_new ();
+  JsonArray *team_refs = json_array_new ();
+  JsonObject *team = json_object_new ();
+  JsonArray *participants = json_array_new ();
+  JsonObject *lead = json_object_new ();
+  JsonArray *roles = json_array_new ();
+  JsonArray *lead_extensions = json_array_new ();
+  guint n_goals = 1 + rng_below (rng, 3);
+  guint n_actions = 1 + rng_below (rng, 4);
+  g_autofree char *first_goal = NULL;
+  JsonObject *contact;
+
+  json_array_add_object_element (extensions, extension_string (PLAN_STATE_URL, "valueCode", states[s][1]));
+  json_array_add_object_element (extensions, extension_string (REVIEW_DATE_URL, "valueDate", review));
+  json_array_add_object_element (extensions, extension_string (KITH_FHIR_BASE "/StructureDefinition/what-matters",
+                                                               "valueString", PICK (rng, what_matters_texts)));
+  json_array_add_object_element (extensions, extension_string (KITH_FHIR_BASE "/StructureDefinition/crisis-what-to-do",
+                                                               "valueString",
+                                                               "Ring the co-ordinator in working hours; at other times ring 111, or 999 in an emergency."));
+  contact = complex_extension ("crisis-contact", "contact-1");
+  add_part (contact, "name", "valueString", carer_name ? carer_name : "Out-of-hours GP (NHS 111)");
+  add_part (contact, "phone", "valueString", carer_name ? "07700 900123" : "111");
+  add_part (contact, "when", "valueString", "any hour");
+  json_array_add_object_element (extensions, contact);
+  if (s != 0)
+    {
+      g_autofree char *agreed_on = g_strdup_printf ("%sT11:00:00.000Z", created);
+      JsonObject *agreement = complex_extension ("agreement", NULL);
+
+      add_part (agreement, "by", "valueString", "The person");
+      add_part (agreement, "representative", "valueString", "false");
+      add_part (agreement, "how", "valueString", "In person, at home");
+      add_part (agreement, "when", "valueDateTime", agreed_on);
+      json_array_add_object_element (extensions, agreement);
+    }
+  json_object_set_array_member (plan, "extension", extensions);
+  json_object_set_string_member (plan, "status", states[s][0]);
+  json_object_set_string_member (plan, "intent", "plan");
+  json_object_set_string_member (plan, "title", "Personalised care and support plan");
+  json_object_set_object_member (plan, "subject", reference ("Patient", patient_id, NULL));
+  json_object_set_string_member (plan, "created", created);
+
+  /* The care team, with the named co-ordinator and their hours. */
+  json_object_set_string_member (team, "resourceType", "CareTeam");
+  json_object_set_string_member (team, "id", "team");
+  json_object_set_string_member (team, "status", "active");
+  json_object_set_object_member (team, "subject", reference ("Patient", patient_id, NULL));
+  json_object_set_string_member (lead, "id", "member-lead");
+  json_array_add_object_element (roles, coding_concept (CARE_TEAM_ROLE_SYSTEM, "coordinator", "Named care co-ordinator"));
+  json_object_set_array_member (lead, "role", roles);
+  json_object_set_object_member (lead, "member", reference ("Practitioner", "x", display));
+  json_object_remove_member (json_object_get_object_member (lead, "member"), "reference");
+  json_array_add_object_element (lead_extensions, extension_string (KITH_FHIR_BASE "/StructureDefinition/member-phone",
+                                                                    "valueString", phone));
+  json_array_add_object_element (lead_extensions, extension_string (KITH_FHIR_BASE "/StructureDefinition/member-hours",
+                                                                    "valueString", "Mon–Fri 9am–5pm"));
+  json_object_set_array_member (lead, "extension", lead_extensions);
+  json_array_add_object_element (participants, lead);
+  json_object_set_array_member (team, "participant", participants);
+  json_array_add_object_element (contained, team);
+  json_array_add_object_element (team_refs, local_reference ("team"));
+
+  for (guint g = 0; g < n_goals; g++)
+    {
+      JsonObject *goal = json_object_new ();
+      JsonObject *description = json_object_new ();
+      JsonObject *who = json_object_new ();
+      g_autofree char *goal_id = g_strdup_printf ("goal-%u", g + 1);
+
+      json_object_set_string_member (goal, "resourceType", "Goal");
+      json_object_set_string_member (goal, "id", goal_id);
+      json_object_set_string_member (goal, "lifecycleStatus", rng_chance (rng, 15) ? "completed" : "active");
+      json_object_set_string_member (description, "text", goal_texts[(rng_below (rng, G_N_ELEMENTS (goal_texts)) + g) % G_N_ELEMENTS (goal_texts)]);
+      json_object_set_object_member (goal, "description", description);
+      json_object_set_object_member (goal, "subject", reference ("Patient", patient_id, NULL));
+      json_object_set_string_member (who, "display", "the person");
+      json_object_set_object_member (goal, "expressedBy", who);
+      json_array_add_object_element (contained, goal);
+      json_array_add_object_element (goal_refs, local_reference (goal_id));
+      if (first_goal == NULL)
+        first_goal = g_strdup (goal_id);
+    }
+
+  for (guint a = 0; a < n_actions; a++)
+    {
+      static const char * const statuses[] = { "requested", "requested", "in-progress", "completed" };
+      static const char * const owner_kinds[] = { "professional", "person", "carer" };
+      guint which = (rng_below (rng, G_N_ELEMENTS (action_texts)) + a) % G_N_ELEMENTS (action_texts);
+      int owner = action_texts[which].owner == 2 && carer_name == NULL ? 1 : action_texts[which].owner;
+      g_autofree char *action_id = g_strdup_printf ("action-%u", a + 1);
+      g_autofree char *due = date_from_reference (-30 + (int) rng_below (rng, 120));
+      JsonObject *task = json_object_new ();
+      JsonObject *who = json_object_new ();
+      JsonObject *restriction = json_object_new ();
+      JsonObject *period = json_object_new ();
+      JsonObject *activity = json_object_new ();
+      JsonArray *task_extensions = json_array_new ();
+
+      json_object_set_string_member (task, "resourceType", "Task");
+      json_object_set_string_member (task, "id", action_id);
+      json_object_set_string_member (task, "status", statuses[rng_below (rng, G_N_ELEMENTS (statuses))]);
+      json_object_set_string_member (task, "intent", "plan");
+      json_object_set_string_member (task, "description", action_texts[which].text);
+      json_object_set_object_member (task, "for", reference ("Patient", patient_id, NULL));
+      json_object_set_string_member (who, "display", owner == 0 ? display : owner == 1 ? "the person" : carer_name);
+      json_object_set_object_member (task, "owner", who);
+      json_array_add_object_element (task_extensions, extension_string (KITH_FHIR_BASE "/StructureDefinition/owner-kind",
+                                                                        "valueCode", owner_kinds[owner]));
+      json_object_set_array_member (task, "extension", task_extensions);
+      json_object_set_string_member (period, "end", due);
+      json_object_set_object_member (restriction, "period", period);
+      json_object_set_object_member (task, "restriction", restriction);
+      json_object_set_object_member (task, "focus", local_reference (first_goal));
+      json_array_add_object_element (contained, task);
+      json_object_set_object_member (activity, "reference", local_reference (action_id));
+      json_array_add_object_element (activities, activity);
+    }
+
+  json_object_set_array_member (plan, "contained", contained);
+  json_object_set_array_member (plan, "careTeam", team_refs);
+  json_object_set_array_member (plan, "goal", goal_refs);
+  json_object_set_array_member (plan, "activity", activities);
+  emit (gen, plan);
+}
+
+static JsonObject *
+part_of (const char *assessment_id)
+{
+  JsonObject *extension = json_object_new ();
+
+  json_object_set_string_member (extension, "url", KITH_FHIR_BASE "/StructureDefinition/part-of-assessment");
+  json_object_set_object_member (extension, "valueReference", reference ("QuestionnaireResponse", assessment_id, NULL));
+  return extension;
+}
+
+/* One instrument's response, built and scored by the real engine. */
+static KithAnswerSet *
+emit_instrument (Generator     *gen,
+                 const char    *patient_id,
+                 const char    *assessment_id,
+                 const char    *instrument_id,
+                 const char    *authored,
+                 gboolean       complete,
+                 GHashTable    *codes)
+{
+  KithInstrument *instrument = kith_instrument_library_lookup (kith_instrument_library_get_default (), instrument_id);
+  KithAnswerSet *answers;
+  g_autofree char *id = make_uuid (&gen->rng);
+  g_autofree char *canonical = NULL;
+  JsonObject *response;
+  JsonArray *extensions = json_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (instrument == NULL)
+    return NULL;
+  answers = kith_answer_set_new (instrument);
+  g_hash_table_iter_init (&iter, codes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      KithAnswer answer = { KITH_ANSWER_CODE };
+
+      answer.code = value;
+      if (strncmp (value, "text:", 5) == 0)
+        {
+          answer.kind = KITH_ANSWER_TEXT;
+          answer.code = NULL;
+          answer.text = (char *) value + 5;
+        }
+      if (kith_instrument_check_answer (instrument, key, &answer, NULL))
+        kith_answer_set_put (answers, key, &answer);
+    }
+
+  canonical = g_strdup_printf ("%s|%s", kith_instrument_get_url (instrument), kith_instrument_get_version (instrument));
+  response = new_resource ("QuestionnaireResponse", id);
+  json_array_add_object_element (extensions, part_of (assessment_id));
+  json_object_set_array_member (response, "extension", extensions);
+  json_object_set_string_member (response, "questionnaire", canonical);
+  json_object_set_string_member (response, "status", complete ? "completed" : "in-progress");
+  json_object_set_object_member (response, "subject", reference ("Patient", patient_id, NULL));
+  json_object_set_string_member (response, "authored", authored);
+  json_object_set_array_member (response, "item", kith_answer_set_to_items (answers));
+  emit (gen, response);
+
+  /* Scores of a completed assessment are Observations, as Kith writes them. */
+  if (complete)
+    {
+      g_autoptr(GPtrArray) scores = kith_answer_set_score (answers);
+
+      for (guint i = 0; i < scores->len; i++)
+        {
+          KithScore *score = scores->pdata[i];
+          g_autofree char *obs_id = NULL;
+          g_autofree char *key_text = NULL;
+          JsonObject *observation;
+          JsonArray *obs_extensions;
+          JsonArray *codings;
+          JsonObject *code;
+          JsonArray *derived;
+
+          if (!score->has_value)
+            continue;
+          obs_id = make_uuid (&gen->rng);
+          key_text = g_strdup_printf ("%s/%s", instrument_id, score->name);
+          observation = new_resource ("Observation", obs_id);
+          obs_extensions = json_array_new ();
+          json_array_add_object_element (obs_extensions, part_of (assessment_id));
+          json_object_set_array_member (observation, "extension", obs_extensions);
+          json_object_set_string_member (observation, "status", "final");
+          code = coding_concept (KITH_FHIR_BASE "/CodeSystem/score", key_text, score->title);
+          codings = json_object_get_array_member (code, "coding");
+          if (score->observation_code)
+            {
+              JsonObject *coding = json_object_new ();
+
+              json_object_set_string_member (coding, "system", score->observation_system);
+              json_object_set_string_member (coding, "code", score->observation_code);
+              json_array_add_object_element (codings, coding);
+            }
+          json_object_set_object_member (observation, "code", code);
+          json_object_set_object_member (observation, "subject", reference ("Patient", patient_id, NULL));
+          json_object_set_string_member (observation, "effectiveDateTime", authored);
+          json_object_set_int_member (observation, "valueInteger", (gint64) score->value);
+          if (score->band_code)
+            {
+              JsonArray *interpretation = json_array_new ();
+
+              json_array_add_object_element (interpretation,
+                                             coding_concept (KITH_FHIR_BASE "/CodeSystem/score-band",
+                                                             score->band_code, score->band_title));
+              json_object_set_array_member (observation, "interpretation", interpretation);
+            }
+          derived = json_array_new ();
+          json_array_add_object_element (derived, reference ("QuestionnaireResponse", id, NULL));
+          json_object_set_array_member (observation, "derivedFrom", derived);
+          emit (gen, observation);
+        }
+    }
+  return answers;
+}
+
+static void
+emit_assessment (Generator  *gen,
+                 const char *patient_id,
+                 const char *carer_name)
+{
+  static const char * const phq[] = { "LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9" };
+  Rng *rng = &gen->rng;
+  g_autofree char *assessment_id = make_uuid (rng);
+  g_autofree char *day = date_from_reference (-(int) rng_below (rng, 400));
+  g_autofree char *authored = g_strdup_printf ("%sT10:30:00.000Z", day);
+  gboolean complete = rng_chance (rng, 80);
+  guint severity = rng_below (rng, 4);
+  g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *who = g_strdup_printf ("text:%s%s", carer_name ? carer_name : "The GP surgery",
+                                          carer_name ? ", 07700 900123, any hour" : ", 01632 960000, in working hours");
+  JsonObject *envelope = new_resource ("QuestionnaireResponse", assessment_id);
+  KithAnswerSet *answers = NULL;
+  double phq2 = 0;
+
+  json_object_set_string_member (envelope, "questionnaire", KITH_HOLISTIC_ASSESSMENT_URL);
+  json_object_set_string_member (envelope, "status", complete ? "completed" : "in-progress");
+  json_object_set_object_member (envelope, "subject", reference ("Patient", patient_id, NULL));
+  json_object_set_string_member (envelope, "authored", authored);
+  emit (gen, envelope);
+
+  g_hash_table_insert (codes, g_strdup ("what-matters"), g_strdup_printf ("text:%s", PICK (rng, what_matters_texts)));
+  answers = emit_instrument (gen, patient_id, assessment_id, "about-me", authored, complete, codes);
+  kith_answer_set_free (answers);
+  g_hash_table_remove_all (codes);
+  g_hash_table_insert (codes, g_strdup ("who-to-call"), g_strdup (who));
+  answers = emit_instrument (gen, patient_id, assessment_id, "crisis", authored, complete, codes);
+  kith_answer_set_free (answers);
+
+  /* Screens first; a positive PHQ-2 leads to the full PHQ-9. */
+  g_hash_table_remove_all (codes);
+  for (guint q = 1; q <= 2; q++)
+    g_hash_table_insert (codes, g_strdup_printf ("phq2-%u", q), g_strdup (phq[MIN (3, rng_below (rng, severity + 1))]));
+  answers = emit_instrument (gen, patient_id, assessment_id, "phq-2", authored, complete, codes);
+  if (answers)
+    {
+      g_autoptr(GPtrArray) scores = kith_answer_set_score (answers);
+
+      if (scores->len && ((KithScore *) scores->pdata[0])->has_value)
+        phq2 = ((KithScore *) scores->pdata[0])->value;
+      kith_answer_set_free (answers);
+    }
+  g_hash_table_remove_all (codes);
+  for (guint q = 1; q <= 2; q++)
+    g_hash_table_insert (codes, g_strdup_printf ("gad2-%u", q), g_strdup (phq[MIN (3, rng_below (rng, severity + 1))]));
+  answers = emit_instrument (gen, patient_id, assessment_id, "gad-2", authored, complete, codes);
+  kith_answer_set_free (answers);
+
+  if (phq2 >= 3)
+    {
+      g_hash_table_remove_all (codes);
+      for (guint q = 1; q <= 9; q++)
+        {
+          /* Item 9 is rarely above 0, as in practice. */
+          const char *code = q == 9 ? (rng_chance (rng, 5) ? phq[1] : phq[0])
+                                    : phq[MIN (3, rng_below (rng, severity + 1))];
+          g_hash_table_insert (codes, g_strdup_printf ("phq9-%u", q), g_strdup (code));
+        }
+      answers = emit_instrument (gen, patient_id, assessment_id, "phq-9", authored, complete, codes);
+      kith_answer_set_free (answers);
+    }
+}
+
 static void
 emit_person (Generator *gen,
              guint      index)
@@ -473,73 +870,15 @@ emit_person (Generator *gen,
       json_object_set_array_member (team, "participant", participants);
       emit (gen, team);
 
-      /* A plan for most of those with a team, in every state. */
+      /* A plan for most of those with a team, in every state, in the
+       * shape Kith writes: team, goals and actions contained. */
       if (rng_chance (rng, 70))
-        {
-          static const char * const states[][2] = {
-            { "draft", "draft" }, { "active", "agreed" }, { "active", "agreed" },
-            { "active", "agreed" }, { "on-hold", "under-review" }, { "completed", "ended" },
-          };
-          guint s = rng_below (rng, G_N_ELEMENTS (states));
-          g_autofree char *plan_id = make_uuid (rng);
-          g_autofree char *created = date_from_reference (-(int) rng_below (rng, 365));
-          g_autofree char *review = date_from_reference (-60 + (int) rng_below (rng, 240));
-          JsonObject *plan = new_resource ("CarePlan", plan_id);
-          JsonArray *extensions = json_array_new ();
-          JsonArray *teams = json_array_new ();
-          JsonObject *team_ref = reference ("CareTeam", id, NULL);
-
-          json_array_add_object_element (extensions, extension_string (PLAN_STATE_URL, "valueCode", states[s][1]));
-          json_array_add_object_element (extensions, extension_string (REVIEW_DATE_URL, "valueDate", review));
-          json_object_set_array_member (plan, "extension", extensions);
-          json_object_set_string_member (plan, "status", states[s][0]);
-          json_object_set_string_member (plan, "intent", "plan");
-          json_object_set_string_member (plan, "title", "Personalised care and support plan");
-          json_object_set_object_member (plan, "subject", reference ("Patient", patient_id, NULL));
-          json_object_set_string_member (plan, "created", created);
-          json_array_add_object_element (teams, team_ref);
-          json_object_set_array_member (plan, "careTeam", teams);
-          emit (gen, plan);
-        }
+        emit_plan (gen, patient_id, carer_name, coordinator);
     }
 
-  /* A PHQ-9 from an earlier assessment for some: completed or paused. */
+  /* An earlier holistic assessment for some: completed or paused. */
   if (rng_chance (rng, 30))
-    {
-      g_autofree char *id = make_uuid (rng);
-      g_autofree char *authored = date_from_reference (-(int) rng_below (rng, 400));
-      JsonObject *response = new_resource ("QuestionnaireResponse", id);
-      JsonArray *items = json_array_new ();
-      gboolean complete = rng_chance (rng, 80);
-      guint n_items = complete ? 9 : 1 + rng_below (rng, 8);
-      guint severity = rng_below (rng, 4);
-
-      json_object_set_string_member (response, "questionnaire", KITH_FHIR_BASE "/Questionnaire/phq-9");
-      json_object_set_string_member (response, "status", complete ? "completed" : "in-progress");
-      json_object_set_object_member (response, "subject", reference ("Patient", patient_id, NULL));
-      json_object_set_string_member (response, "authored", authored);
-      for (guint q = 0; q < n_items; q++)
-        {
-          JsonObject *item = json_object_new ();
-          JsonArray *answers = json_array_new ();
-          JsonObject *answer = json_object_new ();
-          g_autofree char *link_id = g_strdup_printf ("phq9-%u", q + 1);
-          /* Item 9 is rarely above 0, as in practice. */
-          guint value = q == 8 ? (rng_chance (rng, 5) ? 1 : 0) : MIN (3, rng_below (rng, severity + 1));
-          g_autofree char *code = g_strdup_printf ("%u", value);
-          JsonObject *coding = json_object_new ();
-
-          json_object_set_string_member (item, "linkId", link_id);
-          json_object_set_string_member (coding, "system", PHQ_ANSWER_SYSTEM);
-          json_object_set_string_member (coding, "code", code);
-          json_object_set_object_member (answer, "valueCoding", coding);
-          json_array_add_object_element (answers, answer);
-          json_object_set_array_member (item, "answer", answers);
-          json_array_add_object_element (items, item);
-        }
-      json_object_set_array_member (response, "item", items);
-      emit (gen, response);
-    }
+    emit_assessment (gen, patient_id, carer_name);
 
   (void) index;
 }
