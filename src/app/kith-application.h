@@ -1,0 +1,28 @@
+/* kith-application.h
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "kith-core.h"
+
+G_BEGIN_DECLS
+
+#define KITH_TYPE_APPLICATION (kith_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (KithApplication, kith_application, KITH, APPLICATION, AdwApplication)
+
+KithApplication *kith_application_new             (void);
+const char      *kith_application_get_profile_dir (KithApplication *self);
+KithStore       *kith_application_get_store       (KithApplication *self);
+GSettings       *kith_application_get_settings    (KithApplication *self);
+
+/* The app's settings, or NULL when the schema is not installed (a test
+ * or an uninstalled build without GSETTINGS_SCHEMA_DIR). */
+GSettings       *kith_settings_new                (void);
+
+G_END_DECLS

@@ -1,0 +1,23 @@
+/* kith-format.h
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  KITH_DATE_STYLE_SHORT, /* "3 Mar 2026", for lists */
+  KITH_DATE_STYLE_LONG,  /* "3 March 2026", for the record */
+} KithDateStyle;
+
+char *kith_format_iso_date (const char    *iso_date,
+                            KithDateStyle  style);
+char *kith_format_count    (guint          count);
+
+G_END_DECLS

@@ -1,0 +1,27 @@
+/* kith-record-page.h
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "kith-core.h"
+
+G_BEGIN_DECLS
+
+#define KITH_TYPE_RECORD_PAGE (kith_record_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (KithRecordPage, kith_record_page, KITH, RECORD_PAGE, GtkWidget)
+
+GtkWidget   *kith_record_page_new         (void);
+KithPatient *kith_record_page_get_patient (KithRecordPage    *self);
+/* @patient NULL shows "Choose a person". @entry, the person's caseload
+ * row, gives what the list already knows (co-ordinator, next review). */
+void         kith_record_page_set_person  (KithRecordPage    *self,
+                                           KithPatient       *patient,
+                                           KithCaseloadEntry *entry);
+
+G_END_DECLS

@@ -1,0 +1,22 @@
+/* kith-window-private.h
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * For the GUI tests: the widgets a person would look at and type into.
+ */
+
+#pragma once
+
+#include "kith-record-page.h"
+#include "kith-window.h"
+
+G_BEGIN_DECLS
+
+GtkWidget      *kith_window_get_search_entry   (KithWindow *self);
+GtkColumnView  *kith_window_get_column_view    (KithWindow *self);
+GtkWidget      *kith_window_get_caseload_stack (KithWindow *self);
+KithRecordPage *kith_window_get_record_page    (KithWindow *self);
+AdwLeaflet     *kith_window_get_leaflet        (KithWindow *self);
+
+G_END_DECLS

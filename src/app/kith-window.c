@@ -1,0 +1,842 @@
+/* kith-window.c
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kith-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kith-caseload-cell.h"
+#include "kith-first-frame.h"
+#include "kith-format.h"
+#include "kith-record-page.h"
+#include "kith-window.h"
+#include "kith-window-private.h"
+
+struct _KithWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  KithStore            *store;
+  KithCaseload         *caseload;
+  guint                 bound_rows;   /* for the first-frame benchmark */
+  guint                 ticks_before_reveal;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *caseload_pane;
+  AdwWindowTitle       *caseload_title;
+  GtkSearchEntry       *search_entry;
+  GtkLabel             *count_label;
+  GtkStack             *caseload_stack;
+  GtkColumnView        *column_view;
+  GtkSingleSelection   *selection;
+  GtkSliceListModel    *caseload_slice;
+  AdwStatusPage        *no_matches_page;
+  GtkWidget            *record_pane;
+  AdwWindowTitle       *record_title;
+  KithRecordPage       *record_page;
+  AdwStatusPage        *store_error_page;
+};
+
+G_DEFINE_FINAL_TYPE (KithWindow, kith_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+map_server_to_subtitle (GValue   *value,
+                        GVariant *variant,
+                        gpointer  user_data)
+{
+  const char *address = g_variant_get_string (variant, NULL);
+  g_autoptr(GUri) uri = NULL;
+
+  if (address == NULL || *address == '\0' ||
+      !(uri = g_uri_parse (address, G_URI_FLAGS_NONE, NULL)) ||
+      g_uri_get_host (uri) == NULL)
+    {
+      g_value_set_string (value, _("Not connected"));
+      return TRUE;
+    }
+
+  /* Translators: the practice server this caseload syncs with, by host name */
+  g_value_take_string (value, g_strdup_printf (_("Practice server %s"), g_uri_get_host (uri)));
+  return TRUE;
+}
+
+static void
+restore_window_state (KithWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  width = g_settings_get_int (self->settings, "window-width");
+  height = g_settings_get_int (self->settings, "window-height");
+  if (width > 0 && height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+save_window_state (KithWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  /* The default size follows the window while it is not maximized, so
+   * this is the size to come back to after un-maximizing. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static void
+show_toast (KithWindow *self,
+            const char *title)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+update_caseload_state (KithWindow *self)
+{
+  g_autofree char *count_text = NULL;
+  g_autofree char *count = NULL;
+  const char *query;
+  guint n_items;
+
+  if (self->caseload == NULL)
+    return;
+
+  query = kith_caseload_get_query (self->caseload);
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->caseload));
+  count = kith_format_count (n_items);
+
+  if (n_items == 0 && (query == NULL || *query == '\0'))
+    {
+      gtk_stack_set_visible_child_name (self->caseload_stack, "empty");
+    }
+  else if (n_items == 0)
+    {
+      g_autofree char *description = NULL;
+
+      /* Translators: %s is what was typed in the search box */
+      description = g_strdup_printf (_("Nobody on this caseload has a name or NHS number "
+                                       "starting with “%s”. Check the spelling, or search "
+                                       "by NHS number."),
+                                     query);
+      adw_status_page_set_description (self->no_matches_page, description);
+      gtk_stack_set_visible_child_name (self->caseload_stack, "no-matches");
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->caseload_stack, "list");
+
+      if (query == NULL || *query == '\0')
+        /* Translators: %s is a number, "2,000 people" */
+        count_text = g_strdup_printf (ngettext ("%s person", "%s people", n_items), count);
+      else if (kith_caseload_get_truncated (self->caseload))
+        /* Translators: %s is a number; the search stopped at this many matches */
+        count_text = g_strdup_printf (_("Showing the first %s matches. There are more: keep "
+                                        "typing to narrow the search."), count);
+      else
+        /* Translators: %s is a number of people found by a search */
+        count_text = g_strdup_printf (ngettext ("%s match", "%s matches", n_items), count);
+    }
+
+  gtk_label_set_text (self->count_label, count_text != NULL ? count_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), count_text != NULL);
+}
+
+static void
+open_caseload_entry (KithWindow        *self,
+                     KithCaseloadEntry *entry)
+{
+  g_autoptr(KithPatient) patient = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spoken_name = NULL;
+
+  g_assert (self->store != NULL);
+
+  if (!(patient = kith_store_load_patient (self->store,
+                                           kith_caseload_entry_get_id (entry),
+                                           &error)))
+    {
+      g_autofree char *message = NULL;
+
+      g_warning ("Could not load patient %s: %s",
+                 kith_caseload_entry_get_id (entry), error->message);
+      /* Translators: %s is the person's name as listed in the caseload */
+      message = g_strdup_printf (_("%s’s record could not be opened"),
+                                 kith_caseload_entry_get_list_name (entry));
+      show_toast (self, message);
+      return;
+    }
+
+  kith_record_page_set_person (self->record_page, patient, entry);
+
+  spoken_name = kith_patient_dup_spoken_name (patient);
+  adw_window_title_set_title (self->record_title, spoken_name);
+}
+
+static void
+show_record_pane (KithWindow *self)
+{
+  GtkWidget *focus;
+
+  /* Side by side, the record is already on screen, and moving the leaflet's
+   * visible child would also pull the focus out of the list. */
+  if (!adw_leaflet_get_folded (self->leaflet))
+    return;
+
+  adw_leaflet_set_visible_child (self->leaflet, self->record_pane);
+
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, self->record_pane))
+    gtk_widget_child_focus (self->record_pane, GTK_DIR_TAB_FORWARD);
+}
+
+static void
+open_position (KithWindow *self,
+               guint       position)
+{
+  g_autoptr(KithCaseloadEntry) entry = NULL;
+
+  if (!(entry = g_list_model_get_item (G_LIST_MODEL (self->selection), position)))
+    return;
+
+  /* Selecting opens the record (see the selection callback); activating
+   * an already selected row must open it too. */
+  if (gtk_single_selection_get_selected (self->selection) != position)
+    gtk_single_selection_set_selected (self->selection, position);
+  else
+    open_caseload_entry (self, entry);
+
+  show_record_pane (self);
+}
+
+static void
+set_cell_text (GtkListItem *list_item,
+               const char  *text)
+{
+  kith_caseload_cell_set_text (KITH_CASELOAD_CELL (gtk_list_item_get_child (list_item)), text);
+}
+
+static gboolean
+is_first_frame_ready (gpointer user_data)
+{
+  KithWindow *self = user_data;
+
+  /* Either the store could not be opened (the page saying so is the first
+   * frame), or the caseload is on screen: empty, or with rows bound. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "store-error") == 0)
+    return TRUE;
+  if (self->caseload == NULL)
+    return FALSE;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->caseload)) == 0 || self->bound_rows > 0;
+}
+
+/* GTK 4.8's list views keep about 200 rows alive around what is on screen,
+ * and build them all before their first frame: the most costly part of
+ * start-up. So the column view first sees only a screenful of the
+ * caseload, and the rest from the frame after the first one, when the
+ * caseload is already on screen. Only the scrollbar knows, for one frame. */
+static guint
+count_rows_for_first_frame (KithWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+
+  /* Caseload rows are at least 20 pixels high; leave some over. */
+  return CLAMP (height / 16, 40, 200);
+}
+
+static gboolean
+reveal_whole_caseload_cb (GtkWidget     *widget,
+                          GdkFrameClock *frame_clock,
+                          gpointer       user_data)
+{
+  KithWindow *self = user_data;
+
+  /* Tick callbacks run before each frame is laid out and painted: the
+   * second call comes after the first frame was drawn. */
+  if (++self->ticks_before_reveal < 2)
+    return G_SOURCE_CONTINUE;
+
+  gtk_slice_list_model_set_size (self->caseload_slice, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_text_cell_setup_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *list_item,
+                       KithWindow               *self)
+{
+  gtk_list_item_set_child (list_item, kith_caseload_cell_new ());
+}
+
+static void
+on_name_cell_setup_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *list_item,
+                       KithWindow               *self)
+{
+  GtkWidget *cell = kith_caseload_cell_new ();
+
+  /* Room for most names before the column is resized by hand */
+  kith_caseload_cell_set_nat_chars (KITH_CASELOAD_CELL (cell), 22);
+  gtk_list_item_set_child (list_item, cell);
+}
+
+static void
+on_number_cell_setup_cb (GtkSignalListItemFactory *factory,
+                         GtkListItem              *list_item,
+                         KithWindow               *self)
+{
+  GtkWidget *cell = kith_caseload_cell_new ();
+
+  kith_caseload_cell_set_numeric (KITH_CASELOAD_CELL (cell), TRUE);
+  gtk_list_item_set_child (list_item, cell);
+}
+
+static void
+on_name_cell_bind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item,
+                      KithWindow               *self)
+{
+  KithCaseloadEntry *entry = gtk_list_item_get_item (list_item);
+
+  set_cell_text (list_item, kith_caseload_entry_get_list_name (entry));
+  self->bound_rows++;
+}
+
+static void
+on_nhs_number_cell_bind_cb (GtkSignalListItemFactory *factory,
+                            GtkListItem              *list_item,
+                            KithWindow               *self)
+{
+  KithCaseloadEntry *entry = gtk_list_item_get_item (list_item);
+
+  set_cell_text (list_item, kith_caseload_entry_get_nhs_number (entry));
+}
+
+static void
+on_age_cell_bind_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     KithWindow               *self)
+{
+  KithCaseloadEntry *entry = gtk_list_item_get_item (list_item);
+  int age = kith_caseload_entry_get_age (entry);
+  char text[16] = "";
+
+  if (age >= 0)
+    g_snprintf (text, sizeof text, "%d", age);
+
+  set_cell_text (list_item, text);
+}
+
+static void
+on_coordinator_cell_bind_cb (GtkSignalListItemFactory *factory,
+                             GtkListItem              *list_item,
+                             KithWindow               *self)
+{
+  KithCaseloadEntry *entry = gtk_list_item_get_item (list_item);
+  const char *coordinator = kith_caseload_entry_get_coordinator (entry);
+  GtkWidget *cell = gtk_list_item_get_child (list_item);
+
+  if (coordinator != NULL && *coordinator != '\0')
+    {
+      kith_caseload_cell_set_text (KITH_CASELOAD_CELL (cell), coordinator);
+      gtk_widget_remove_css_class (cell, "dim-label");
+    }
+  else
+    {
+      /* Translators: nobody is named as this person's care co-ordinator */
+      kith_caseload_cell_set_text (KITH_CASELOAD_CELL (cell), _("None named"));
+      gtk_widget_add_css_class (cell, "dim-label");
+    }
+}
+
+static void
+on_review_cell_bind_cb (GtkSignalListItemFactory *factory,
+                        GtkListItem              *list_item,
+                        KithWindow               *self)
+{
+  KithCaseloadEntry *entry = gtk_list_item_get_item (list_item);
+  GtkWidget *cell = gtk_list_item_get_child (list_item);
+  g_autofree char *date = NULL;
+  g_autofree char *text = NULL;
+  gboolean overdue = kith_caseload_entry_get_review_overdue (entry);
+
+  date = kith_format_iso_date (kith_caseload_entry_get_next_review (entry), KITH_DATE_STYLE_SHORT);
+  if (date == NULL)
+    /* Translators: no review date has been set for this person */
+    text = g_strdup (_("Not set"));
+  else if (overdue)
+    /* Translators: a review date that has passed, "3 Mar 2026 · overdue".
+     * Said in words as well as in colour. */
+    text = g_strdup_printf (_("%s · overdue"), date);
+
+  /* One widget per cell: a list view keeps ~200 rows alive, whatever its height. */
+  kith_caseload_cell_set_text (KITH_CASELOAD_CELL (cell), text != NULL ? text : date);
+
+  if (overdue)
+    gtk_widget_add_css_class (cell, "error");
+  else
+    gtk_widget_remove_css_class (cell, "error");
+
+  if (date == NULL)
+    gtk_widget_add_css_class (cell, "dim-label");
+  else
+    gtk_widget_remove_css_class (cell, "dim-label");
+}
+
+static void
+on_caseload_items_changed_cb (KithWindow *self,
+                              guint       position,
+                              guint       removed,
+                              guint       added,
+                              GListModel *model)
+{
+  update_caseload_state (self);
+}
+
+static void
+on_caseload_truncated_changed_cb (KithWindow *self,
+                                  GParamSpec *pspec,
+                                  GObject    *caseload)
+{
+  update_caseload_state (self);
+}
+
+static void
+on_search_entry_search_changed_cb (KithWindow     *self,
+                                   GtkSearchEntry *entry)
+{
+  if (self->caseload == NULL)
+    return;
+
+  kith_caseload_set_query (self->caseload, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  /* Also when no row changed: "No one matches “x”" names the new text. */
+  update_caseload_state (self);
+}
+
+static void
+on_search_entry_stop_search_cb (KithWindow     *self,
+                                GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  /* Don't wait for the search delay: Escape is a deliberate reset. */
+  on_search_entry_search_changed_cb (self, entry);
+}
+
+static void
+on_search_entry_activate_cb (KithWindow     *self,
+                             GtkSearchEntry *entry)
+{
+  guint position = gtk_single_selection_get_selected (self->selection);
+
+  /* The search may still be waiting for its delay: run it now, so that
+   * Enter acts on what was typed. */
+  on_search_entry_search_changed_cb (self, entry);
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    position = 0;
+  if (position < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    open_position (self, position);
+}
+
+static void
+on_selection_selected_item_changed_cb (KithWindow         *self,
+                                       GParamSpec         *pspec,
+                                       GtkSingleSelection *selection)
+{
+  KithCaseloadEntry *entry = gtk_single_selection_get_selected_item (selection);
+
+  /* A search that hides the open person leaves their record open. */
+  if (entry != NULL)
+    open_caseload_entry (self, entry);
+}
+
+static void
+on_column_view_activate_cb (KithWindow    *self,
+                            guint          position,
+                            GtkColumnView *column_view)
+{
+  open_position (self, position);
+}
+
+/* In GTK 4.8 Tab walks from row to row of a column view, trapping the
+ * keyboard in a caseload of thousands. Arrows move within the list; Tab
+ * leaves it: forwards to the record, backwards to the search. */
+static gboolean
+on_column_view_key_pressed_cb (KithWindow            *self,
+                               guint                  keyval,
+                               guint                  keycode,
+                               GdkModifierType        state,
+                               GtkEventControllerKey *controller)
+{
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return GDK_EVENT_PROPAGATE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Tab:
+    case GDK_KEY_KP_Tab:
+      if ((state & GDK_SHIFT_MASK) == 0)
+        {
+          if (adw_leaflet_get_folded (self->leaflet))
+            return GDK_EVENT_PROPAGATE;
+          return gtk_widget_child_focus (self->record_pane, GTK_DIR_TAB_FORWARD);
+        }
+      G_GNUC_FALLTHROUGH;
+
+    case GDK_KEY_ISO_Left_Tab:
+      return gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+}
+
+static void
+on_leaflet_folded_changed_cb (KithWindow *self,
+                              GParamSpec *pspec,
+                              AdwLeaflet *leaflet)
+{
+  /* Folded (narrow), the list is all there is: a single click or tap opens
+   * the person, as on a phone. Side by side, a click selects. */
+  gtk_column_view_set_single_click_activate (self->column_view,
+                                             adw_leaflet_get_folded (leaflet));
+}
+
+static gboolean
+on_window_close_request_cb (GtkWindow  *window,
+                            KithWindow *self)
+{
+  save_window_state (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+kith_window_search_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  KithWindow *self = KITH_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "records") != 0)
+    return;
+
+  adw_leaflet_set_visible_child (self->leaflet, self->caseload_pane);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+static void
+kith_window_back_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  KithWindow *self = KITH_WINDOW (widget);
+
+  if (adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK))
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+static void
+kith_window_constructed (GObject *object)
+{
+  KithWindow *self = KITH_WINDOW (object);
+
+  G_OBJECT_CLASS (kith_window_parent_class)->constructed (object);
+
+  if (self->settings != NULL)
+    {
+      restore_window_state (self);
+      /* Sync itself comes later; for now, say which server this is. */
+      g_settings_bind_with_mapping (self->settings, "last-server",
+                                    self->caseload_title, "subtitle",
+                                    G_SETTINGS_BIND_GET,
+                                    map_server_to_subtitle, NULL, NULL, NULL);
+    }
+}
+
+static void
+kith_window_dispose (GObject *object)
+{
+  KithWindow *self = KITH_WINDOW (object);
+
+  if (self->caseload != NULL)
+    g_signal_handlers_disconnect_by_data (self->caseload, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KITH_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (kith_window_parent_class)->dispose (object);
+}
+
+static void
+kith_window_finalize (GObject *object)
+{
+  KithWindow *self = KITH_WINDOW (object);
+
+  g_clear_object (&self->caseload);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (kith_window_parent_class)->finalize (object);
+}
+
+static void
+kith_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  KithWindow *self = KITH_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kith_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  KithWindow *self = KITH_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kith_window_class_init (KithWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = kith_window_constructed;
+  object_class->dispose = kith_window_dispose;
+  object_class->finalize = kith_window_finalize;
+  object_class->get_property = kith_window_get_property;
+  object_class->set_property = kith_window_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (KITH_TYPE_RECORD_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/care/kith/Kith/kith-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_pane);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_title);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_stack);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, column_view);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, selection);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_slice);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, no_matches_page);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, record_pane);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, record_title);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, record_page);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, store_error_page);
+
+  gtk_widget_class_bind_template_callback (widget_class, on_text_cell_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_cell_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_number_cell_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_cell_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_nhs_number_cell_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_age_cell_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_coordinator_cell_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_review_cell_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_selection_selected_item_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_column_view_key_pressed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_window_close_request_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, kith_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, kith_window_back_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+}
+
+static void
+kith_window_init (KithWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+
+  /* Typing while the list has focus goes into the search. */
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+
+  on_leaflet_folded_changed_cb (self, NULL, self->leaflet);
+
+  kith_first_frame_watch (GTK_WIDGET (self), is_first_frame_ready, self);
+}
+
+KithWindow *
+kith_window_new (GtkApplication *application,
+                 GSettings      *settings)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (KITH_TYPE_WINDOW,
+                       "application", application,
+                       "settings", settings,
+                       NULL);
+}
+
+void
+kith_window_set_store (KithWindow   *self,
+                       KithStore    *store,
+                       KithCaseload *caseload)
+{
+  g_return_if_fail (KITH_IS_WINDOW (self));
+  g_return_if_fail (KITH_IS_STORE (store));
+  g_return_if_fail (caseload == NULL || KITH_IS_CASELOAD (caseload));
+  g_return_if_fail (self->store == NULL);
+
+  self->store = g_object_ref (store);
+
+  /* Only the row ids are read; rows are made as they scroll in. */
+  self->caseload = caseload != NULL ? g_object_ref (caseload) : kith_caseload_new (store);
+  g_signal_connect_object (self->caseload, "items-changed",
+                           G_CALLBACK (on_caseload_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->caseload, "notify::truncated",
+                           G_CALLBACK (on_caseload_truncated_changed_cb), self, G_CONNECT_SWAPPED);
+
+  gtk_slice_list_model_set_size (self->caseload_slice, count_rows_for_first_frame (self));
+  gtk_slice_list_model_set_model (self->caseload_slice, G_LIST_MODEL (self->caseload));
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), reveal_whole_caseload_cb, self, NULL);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "records");
+  update_caseload_state (self);
+
+  /* Start where the work starts: typing a name or NHS number. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->search_entry));
+}
+
+void
+kith_window_show_store_error (KithWindow   *self,
+                              const GError *error)
+{
+  g_autofree char *description = NULL;
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (KITH_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  /* The core's message names the file and says it was left as it is. */
+  description = g_strdup_printf ("%s\n\n%s", error->message,
+                                 _("Ask your practice’s IT support for help."));
+  escaped = g_markup_escape_text (description, -1);
+  adw_status_page_set_description (self->store_error_page, escaped);
+  gtk_stack_set_visible_child_name (self->main_stack, "store-error");
+}
+
+KithCaseload *
+kith_window_get_caseload (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->caseload;
+}
+
+GtkWidget *
+kith_window_get_search_entry (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->search_entry);
+}
+
+GtkColumnView *
+kith_window_get_column_view (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->column_view;
+}
+
+GtkWidget *
+kith_window_get_caseload_stack (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->caseload_stack);
+}
+
+KithRecordPage *
+kith_window_get_record_page (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->record_page;
+}
+
+AdwLeaflet *
+kith_window_get_leaflet (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->leaflet;
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# tests/gui/take-screenshots.sh
+# Copyright 2026 The Kith developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Retakes data/screenshots/*.png on a 1366×768 screen (a common laptop) with
+# a synthetic 2,000-person caseload. Needs xvfb-run and imagemagick.
+#
+#   tests/gui/take-screenshots.sh BUILD_DIR [OUTPUT_DIR]
+
+set -eu
+
+build=$(cd "$1" && pwd)
+source_root=$(cd "$(dirname "$0")/../.." && pwd)
+out=${2:-$source_root/data/screenshots}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$build/tests/gui/kith-make-demo-store" "$work/kith.db" 2000 1 >/dev/null
+
+# shot NAME SIZE SEARCH SELECT
+shot () {
+  cat >"$work/shot.sh" <<SCRIPT
+#!/bin/sh
+"$build/tests/gui/kith-screenshot-helper" --profile "$work" >"$work/helper.out" &
+pid=\$!
+while ! grep -q ready "$work/helper.out" 2>/dev/null; do
+  kill -0 \$pid 2>/dev/null || exit 1
+  sleep 0.2
+done
+import -window root "$work/raw.png"
+kill \$pid
+wait \$pid || true
+SCRIPT
+  chmod +x "$work/shot.sh"
+  env GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" \
+      KITH_SCREENSHOT_SIZE="$2" KITH_SCREENSHOT_SEARCH="$3" KITH_SCREENSHOT_SELECT="$4" \
+      xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- "$work/shot.sh"
+  # Fewer colours keep the PNG small; the UI has few to begin with.
+  # The window sits at the top left of the bare X screen: keep just it.
+  convert "$work/raw.png" -crop "$2+0+0" +repage -colors 128 -strip "$out/$1.png"
+  echo "$out/$1.png: $(du -k "$out/$1.png" | cut -f1) KB"
+}
+
+mkdir -p "$out"
+shot caseload 1366x768 "" 8
+# Folded, as on a narrow window: the record alone, with a back button
+shot record 600x768 "" 8
