@@ -276,6 +276,12 @@ test_self_harm_alert (Fixture       *f,
   /* Item 9 alone, all else 0: total 1, minimal, and still an alert. */
   answer_code (assessment, "phq-9", "phq9-9", SEVERAL_DAYS);
   g_assert_cmpint (open_alerts (f), ==, 1);
+  {
+    g_autoptr(KithCaseload) caseload = kith_caseload_new (f->store);
+    g_autoptr(KithCaseloadEntry) entry = g_list_model_get_item (G_LIST_MODEL (caseload), 0);
+
+    g_assert_cmpuint (kith_caseload_entry_get_open_alerts (entry), ==, 1);
+  }
   alerts = kith_alerts_list_open (f->store, f->patient_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (alerts->len, ==, 1);

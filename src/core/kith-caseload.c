@@ -34,6 +34,7 @@ struct _KithCaseloadEntry
   char    *next_review;
   int      age;
   gboolean review_overdue;
+  guint    open_alerts;
 };
 
 G_DEFINE_FINAL_TYPE (KithCaseloadEntry, kith_caseload_entry, G_TYPE_OBJECT)
@@ -48,6 +49,7 @@ enum {
   ENTRY_PROP_COORDINATOR,
   ENTRY_PROP_NEXT_REVIEW,
   ENTRY_PROP_REVIEW_OVERDUE,
+  ENTRY_PROP_OPEN_ALERTS,
   N_ENTRY_PROPS
 };
 
@@ -86,6 +88,7 @@ kith_caseload_entry_get_property (GObject    *object,
     case ENTRY_PROP_COORDINATOR:    g_value_set_string (value, self->coordinator); break;
     case ENTRY_PROP_NEXT_REVIEW:    g_value_set_string (value, self->next_review); break;
     case ENTRY_PROP_REVIEW_OVERDUE: g_value_set_boolean (value, self->review_overdue); break;
+    case ENTRY_PROP_OPEN_ALERTS:    g_value_set_uint (value, self->open_alerts); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -107,6 +110,7 @@ kith_caseload_entry_class_init (KithCaseloadEntryClass *klass)
   entry_properties[ENTRY_PROP_COORDINATOR] = g_param_spec_string ("coordinator", NULL, NULL, NULL, flags);
   entry_properties[ENTRY_PROP_NEXT_REVIEW] = g_param_spec_string ("next-review", NULL, NULL, NULL, flags);
   entry_properties[ENTRY_PROP_REVIEW_OVERDUE] = g_param_spec_boolean ("review-overdue", NULL, NULL, FALSE, flags);
+  entry_properties[ENTRY_PROP_OPEN_ALERTS] = g_param_spec_uint ("open-alerts", NULL, NULL, 0, G_MAXUINT, 0, flags);
   g_object_class_install_properties (object_class, N_ENTRY_PROPS, entry_properties);
 }
 
@@ -170,6 +174,13 @@ kith_caseload_entry_get_review_overdue (KithCaseloadEntry *self)
 {
   g_return_val_if_fail (KITH_IS_CASELOAD_ENTRY (self), FALSE);
   return self->review_overdue;
+}
+
+guint
+kith_caseload_entry_get_open_alerts (KithCaseloadEntry *self)
+{
+  g_return_val_if_fail (KITH_IS_CASELOAD_ENTRY (self), 0);
+  return self->open_alerts;
 }
 
 /* --- search ------------------------------------------------------------ */
@@ -361,7 +372,7 @@ load_entry (KithCaseload *self,
   sqlite3_stmt *stmt;
 
   stmt = kith_store_prepare (self->store,
-                             "SELECT id, list_name, nhs_number, birth_date, coordinator, next_review"
+                             "SELECT id, list_name, nhs_number, birth_date, coordinator, next_review, open_alerts"
                              " FROM patient_index WHERE pid = ?1",
                              &error);
   entry = g_object_new (KITH_TYPE_CASELOAD_ENTRY, NULL);
@@ -382,6 +393,7 @@ load_entry (KithCaseload *self,
       entry->coordinator = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       entry->next_review = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
       entry->age = kith_age_from_birth_date (entry->birth_date, &self->today);
+      entry->open_alerts = (guint) sqlite3_column_int (stmt, 6);
       if (entry->next_review != NULL)
         {
           char today[11];
