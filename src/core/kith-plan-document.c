@@ -32,6 +32,8 @@
 #include "kith-plan-document.h"
 
 #define FONT_FAMILY "Cantarell, DejaVu Sans, sans-serif"
+/* Between the parts of one line: "Who: You   ·   By 3 March 2027   ·   Done" */
+#define SEPARATOR   "   ·   "
 
 typedef enum
 {
@@ -70,14 +72,14 @@ static const Metrics normal_print = {
   .title = 26, .name = 17, .body = 12, .heading = 17, .subheading = 13.5, .box_heading = 18,
   .phone = 18, .footer = 11, .line_spacing = 1.25,
   .margin = 54, .margin_bottom = 36, .paragraph = 6, .item = 9, .section = 22, .box_pad = 12,
-  .hang = 18,
+  .hang = 24,
 };
 
 static const Metrics large_print = {
   .title = 32, .name = 22, .body = 16.5, .heading = 23, .subheading = 18.5, .box_heading = 24,
   .phone = 25, .footer = 14, .line_spacing = 1.3,
   .margin = 46, .margin_bottom = 32, .paragraph = 9, .item = 13, .section = 28, .box_pad = 14,
-  .hang = 24,
+  .hang = 32,
 };
 
 typedef struct
@@ -533,7 +535,9 @@ add_item_markup (KithPlanDocument *self,
   self->indent -= self->m->hang;
   block->space_before = self->m->item;
   block->keep_together = TRUE;
-  block->label = create_layout (self, STYLE_STRONG, label, self->m->hang);
+  /* Right-aligned, a little clear of the text: "9." and "10." line up. */
+  block->label = create_layout (self, STYLE_STRONG, label, self->m->hang - 0.4 * self->m->body);
+  pango_layout_set_alignment (block->label, PANGO_ALIGN_RIGHT);
   return block;
 }
 
@@ -741,11 +745,42 @@ add_coordinator (KithPlanDocument *self,
   end_box (self);
 }
 
+/* A name (markup), when to call, and the number, big. Kept together. */
+static void
+add_contact (KithPlanDocument *self,
+             const char       *name_markup,
+             const char       *when,
+             const char       *phone)
+{
+  g_autoptr(GString) markup = g_string_new (name_markup);
+  Block *block;
+
+  if (non_empty (when))
+    {
+      g_autofree char *escaped = g_markup_escape_text (when, -1);
+
+      g_string_append (markup, " — ");
+      g_string_append (markup, escaped);
+    }
+  if (non_empty (phone))
+    {
+      g_autofree char *escaped = g_markup_escape_text (phone, -1);
+
+      g_string_append_printf (markup, "%s<span size=\"%d\" weight=\"bold\">%s</span>",
+                              markup->len ? "\n" : "", (int) (self->m->phone * PANGO_SCALE), escaped);
+    }
+  block = add_markup (self, STYLE_BODY, markup->str);
+  block->keep_together = TRUE;
+  block->space_before = self->m->item;
+}
+
 static void
 add_crisis (KithPlanDocument *self,
             KithCarePlan     *plan)
 {
   g_autoptr(GPtrArray) contacts = kith_care_plan_list_crisis_contacts (plan);
+  const KithTeamMember *coordinator = kith_care_plan_get_coordinator (plan);
+  gboolean coordinator_listed = FALSE;
   Block *block;
 
   /* Not kept together: the numbers come first, and stay on the first page. */
@@ -754,40 +789,28 @@ add_crisis (KithPlanDocument *self,
 
   block = add_text (self, STYLE_SUBHEADING, _("Who to call"));
   block->space_before = self->m->paragraph;
-  if (contacts == NULL || contacts->len == 0)
+  if ((contacts == NULL || contacts->len == 0) && (coordinator == NULL || !non_empty (coordinator->phone)))
     add_text (self, STYLE_BODY, _("No names or numbers written here yet. Ask your care team to go "
                                   "through this with you."));
   for (guint i = 0; contacts && i < contacts->len; i++)
     {
       KithContact *contact = contacts->pdata[i];
-      g_autoptr(GString) markup = g_string_new (NULL);
+      g_autofree char *name = NULL;
 
       if (!non_empty (contact->name) && !non_empty (contact->phone))
         continue;
-      if (non_empty (contact->name))
-        {
-          g_autofree char *name = g_markup_printf_escaped ("<b>%s</b>", contact->name);
+      if (coordinator && non_empty (contact->phone) && g_strcmp0 (contact->phone, coordinator->phone) == 0)
+        coordinator_listed = TRUE;
+      name = non_empty (contact->name) ? g_markup_printf_escaped ("<b>%s</b>", contact->name) : g_strdup ("");
+      add_contact (self, name, contact->when, contact->phone);
+    }
+  /* The one person to call is on the crisis card too, whatever the order. */
+  if (coordinator && non_empty (coordinator->name) && non_empty (coordinator->phone) && !coordinator_listed)
+    {
+      /* TRANSLATORS: in "Who to call": "Bethan Hughes, your care co-ordinator" */
+      g_autofree char *name = g_markup_printf_escaped (_("<b>%s</b>, your care co-ordinator"), coordinator->name);
 
-          g_string_append (markup, name);
-        }
-      if (non_empty (contact->when))
-        {
-          g_autofree char *when = g_markup_escape_text (contact->when, -1);
-
-          /* TRANSLATORS: after a name, when to call them: "Daniel Smith — any hour" */
-          g_string_append_printf (markup, _(" — %s"), when);
-        }
-      if (non_empty (contact->phone))
-        {
-          g_autofree char *phone = g_markup_escape_text (contact->phone, -1);
-
-          g_string_append_printf (markup, "%s<span size=\"%d\" weight=\"bold\">%s</span>",
-                                  markup->len ? "\n" : "",
-                                  (int) (self->m->phone * PANGO_SCALE), phone);
-        }
-      block = add_markup (self, STYLE_BODY, markup->str);
-      block->keep_together = TRUE;
-      block->space_before = self->m->item;
+      add_contact (self, name, coordinator->hours, coordinator->phone);
     }
   add_text (self, STYLE_STRONG,
             _("In an emergency, call 999. For urgent help that is not an emergency, call 111."))
@@ -844,12 +867,14 @@ add_goals (KithPlanDocument *self,
       g_string_append (markup, part);
       g_clear_pointer (&part, g_free);
       /* TRANSLATORS: who said the goal: "you", "your daughter", a name */
-      part = g_markup_printf_escaped (_("\nSaid by %s."), said_by);
+      part = g_markup_printf_escaped (_("Said by %s."), said_by);
+      g_string_append_c (markup, '\n');
       g_string_append (markup, part);
       g_clear_pointer (&part, g_free);
       if (non_empty (goal->measure))
         {
-          part = g_markup_printf_escaped (_("\nHow we will know: %s"), goal->measure);
+          part = g_markup_printf_escaped (_("How we will know: %s"), goal->measure);
+          g_string_append_c (markup, '\n');
           g_string_append (markup, part);
           g_clear_pointer (&part, g_free);
         }
@@ -912,11 +937,14 @@ add_action (KithPlanDocument *self,
   g_clear_pointer (&part, g_free);
   if (due)
     {
-      part = g_markup_printf_escaped (_("   ·   By %s"), due);
+      /* TRANSLATORS: an action's due date: "By 3 March 2027" */
+      part = g_markup_printf_escaped (_("By %s"), due);
+      g_string_append (markup, SEPARATOR);
       g_string_append (markup, part);
       g_clear_pointer (&part, g_free);
     }
-  part = g_markup_printf_escaped (_("   ·   <b>%s</b>"), action_status_in_words (action->status));
+  part = g_markup_printf_escaped ("<b>%s</b>", action_status_in_words (action->status));
+  g_string_append (markup, SEPARATOR);
   g_string_append (markup, part);
   add_item_markup (self, "•", markup->str);
 }
@@ -1008,7 +1036,8 @@ add_support (KithPlanDocument *self,
         }
       if (non_empty (item->contact))
         {
-          part = g_markup_printf_escaped (_("\nContact: <b>%s</b>"), item->contact);
+          part = g_markup_printf_escaped (_("Contact: <b>%s</b>"), item->contact);
+          g_string_append_c (markup, '\n');
           g_string_append (markup, part);
         }
       add_item_markup (self, "•", markup->str);
@@ -1043,13 +1072,15 @@ add_team (KithPlanDocument *self,
         }
       if (non_empty (member->phone))
         {
-          part = g_markup_printf_escaped (_("\nPhone: <b>%s</b>"), member->phone);
+          part = g_markup_printf_escaped (_("Phone: <b>%s</b>"), member->phone);
+          g_string_append_c (markup, '\n');
           g_string_append (markup, part);
           g_clear_pointer (&part, g_free);
         }
       if (non_empty (member->hours))
         {
-          part = g_markup_printf_escaped (_("   ·   %s"), member->hours);
+          part = g_markup_escape_text (member->hours, -1);
+          g_string_append (markup, non_empty (member->phone) ? SEPARATOR : "\n");
           g_string_append (markup, part);
         }
       add_item_markup (self, "•", markup->str);
@@ -1120,19 +1151,33 @@ add_agreement (KithPlanDocument *self,
   switch (kith_care_plan_get_state (plan))
     {
     case KITH_PLAN_AGREED:
-      if (agreement.by_representative && non_empty (agreement.agreed_by))
-        g_string_append_printf (text, _("This plan was agreed on your behalf by %s"), agreement.agreed_by);
+      if (agreement.by_representative && non_empty (agreement.agreed_by) && when)
+        g_string_append_printf (text, _("This plan was agreed on your behalf by %s on %s."),
+                                agreement.agreed_by, when);
+      else if (agreement.by_representative && non_empty (agreement.agreed_by))
+        g_string_append_printf (text, _("This plan was agreed on your behalf by %s."), agreement.agreed_by);
+      else if (when)
+        g_string_append_printf (text, _("You agreed this plan with us on %s."), when);
       else
-        g_string_append (text, _("You agreed this plan with us"));
-      if (when)
-        g_string_append_printf (text, _(" on %s"), when);
+        g_string_append (text, _("You agreed this plan with us."));
       if (non_empty (agreement.how))
-        g_string_append_printf (text, _(" (%s)"), agreement.how);
-      g_string_append (text, _(". If anything here is wrong or missing, tell us and we will change it."));
+        {
+          g_string_append_c (text, ' ');
+          /* TRANSLATORS: how the plan was agreed: "in person at home", "by phone" */
+          g_string_append_printf (text, _("How it was agreed: %s."), agreement.how);
+        }
+      g_string_append_c (text, ' ');
+      g_string_append (text, _("If anything here is wrong or missing, tell us and we will change it."));
       add_text (self, STYLE_BODY, text->str);
       break;
     case KITH_PLAN_UNDER_REVIEW:
       add_text (self, STYLE_STRONG, _("Being looked at again — the changes are not yet agreed with you."));
+      if (when)
+        {
+          g_autofree char *line = g_strdup_printf (_("The plan before these changes was agreed on %s."), when);
+
+          add_text (self, STYLE_BODY, line);
+        }
       add_text (self, STYLE_BODY, _("We will go through the changes with you before they are agreed."));
       break;
     case KITH_PLAN_ENDED:
@@ -1589,8 +1634,9 @@ kith_plan_document_draw_page (KithPlanDocument *self,
       if (block->label && placement->first_line == 0)
         {
           cairo_move_to (cr, block->x - self->m->hang,
-                         placement->y + block->baseline[0] - block->line_top[0]);
-          pango_cairo_show_layout_line (cr, pango_layout_get_line_readonly (block->label, 0));
+                         placement->y + block->baseline[0] - block->line_top[0] -
+                         (double) pango_layout_get_baseline (block->label) / PANGO_SCALE);
+          pango_cairo_show_layout (cr, block->label);
         }
       if (block->style == STYLE_HEADING && placement->first_line + placement->n_lines == block->n_lines)
         {

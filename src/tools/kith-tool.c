@@ -7,6 +7,9 @@
  *
  *   kith-tool instruments [--json]
  *   kith-tool score FILE.json
+ *   kith-tool export-plan (--store FILE | --profile DIR) --person ID --pdf OUT
+ *                         [--large-print] [--crisis-first]
+ *       the person's current care plan as the PDF they keep at home (0600)
  *
  * Exit status: 0 done, 1 the input was wrong (the message says how),
  * 2 the command line was wrong.
@@ -20,15 +23,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n.h>
+#include <pango/pangocairo.h>
 
 #include "kith-core.h"
+#include "kith-plan-document.h"
 
 static int
 usage (void)
 {
   g_printerr ("Usage:\n"
               "  kith-tool instruments [--json]   list the bundled instruments and their terms\n"
-              "  kith-tool score FILE.json        score a QuestionnaireResponse for a bundled instrument\n");
+              "  kith-tool score FILE.json        score a QuestionnaireResponse for a bundled instrument\n"
+              "  kith-tool export-plan (--store FILE | --profile DIR) --person ID --pdf OUT\n"
+              "                        [--large-print] [--crisis-first]\n"
+              "                                   the person's current care plan as the PDF they keep at home\n");
   return 2;
 }
 
@@ -303,6 +311,105 @@ command_score (int   argc,
   return 0;
 }
 
+static int
+command_export_plan (int   argc,
+                     char *argv[])
+{
+  const char *store_path = NULL, *profile = NULL, *person = NULL, *pdf = NULL;
+  KithPlanDocumentOptions options = { FALSE, FALSE, NULL };
+  gboolean crisis_first = FALSE;
+  g_autofree char *profile_store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KithStore) store = NULL;
+  g_autoptr(KithPatient) patient = NULL;
+  g_autoptr(KithCarePlan) plan = NULL;
+  gboolean ok;
+
+  for (int i = 2; i < argc; i++)
+    {
+      const char **value = NULL;
+
+      if (g_str_equal (argv[i], "--store"))
+        value = &store_path;
+      else if (g_str_equal (argv[i], "--profile"))
+        value = &profile;
+      else if (g_str_equal (argv[i], "--person"))
+        value = &person;
+      else if (g_str_equal (argv[i], "--pdf"))
+        value = &pdf;
+      else if (g_str_equal (argv[i], "--large-print"))
+        options.large_print = TRUE;
+      else if (g_str_equal (argv[i], "--crisis-first"))
+        crisis_first = TRUE;
+      else
+        {
+          g_printerr ("kith-tool: export-plan: unknown option “%s”\n", argv[i]);
+          return usage ();
+        }
+      if (value != NULL)
+        {
+          if (i + 1 >= argc || *argv[i + 1] == '\0')
+            {
+              g_printerr ("kith-tool: export-plan: %s needs a value\n", argv[i]);
+              return usage ();
+            }
+          *value = argv[++i];
+        }
+    }
+  if ((store_path == NULL) == (profile == NULL) || person == NULL || pdf == NULL)
+    {
+      g_printerr ("kith-tool: export-plan needs --store FILE or --profile DIR (one of them), "
+                  "--person ID and --pdf OUT\n");
+      return usage ();
+    }
+  if (profile != NULL)
+    store_path = profile_store = g_build_filename (profile, "kith.db", NULL);
+
+  /* Opening would make an empty store: a wrong path is an error instead. */
+  if (!g_file_test (store_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_printerr ("kith-tool: no store at %s\n", store_path);
+      return 1;
+    }
+  if (!(store = kith_store_open (store_path, &error)))
+    {
+      g_printerr ("kith-tool: cannot open the store %s: %s\n", store_path, error->message);
+      return 1;
+    }
+  if (!(patient = kith_store_load_patient (store, person, &error)))
+    {
+      if (g_error_matches (error, KITH_STORE_ERROR, KITH_STORE_ERROR_NOT_FOUND) ||
+          g_error_matches (error, KITH_STORE_ERROR, KITH_STORE_ERROR_GONE))
+        g_printerr ("kith-tool: no person with id “%s” in %s\n", person, store_path);
+      else
+        g_printerr ("kith-tool: cannot read person “%s”: %s\n", person, error->message);
+      return 1;
+    }
+  if (!(plan = kith_care_plan_load_current (store, person, &error)))
+    {
+      if (error != NULL)
+        g_printerr ("kith-tool: cannot read the care plan of person “%s”: %s\n", person, error->message);
+      else
+        g_printerr ("kith-tool: person “%s” has no current care plan\n", person);
+      return 1;
+    }
+
+  /* --crisis-first, or the person's own choice saved with the plan */
+  options.crisis_first = crisis_first || kith_care_plan_get_crisis_first (plan);
+  ok = kith_plan_document_export_pdf (plan, patient, &options, pdf, &error);
+  /* Let go of the font caches, so a leak checker sees only real leaks. */
+  pango_cairo_font_map_set_default (NULL);
+  cairo_debug_reset_static_data ();
+  if (!ok)
+    {
+      g_printerr ("kith-tool: %s\n", error->message);
+      return 1;
+    }
+  g_print ("kith-tool: wrote the care plan (version %s) to %s\n",
+           kith_care_plan_get_version (plan) ? kith_care_plan_get_version (plan) : "unsaved", pdf);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -317,6 +424,8 @@ main (int   argc,
     return command_instruments (argc, argv);
   if (g_str_equal (argv[1], "score"))
     return command_score (argc, argv);
+  if (g_str_equal (argv[1], "export-plan"))
+    return command_export_plan (argc, argv);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
       usage ();
