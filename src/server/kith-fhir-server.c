@@ -8,9 +8,32 @@
  * Requests are routed through one table, `routes`, below the base path
  * /fhir. Each row names an HTTP method, a path pattern made of literal
  * segments and {type}/{id}/{vid} placeholders, the FHIR interaction it
- * implements and the resource types it serves. The CapabilityStatement is
- * generated from the same table, so it only ever lists what is really
- * implemented. A new interaction is one handler function plus one row.
+ * implements and whether it serves resource types. The CapabilityStatement
+ * is generated from the same table (and the search parameter table), so it
+ * only ever lists what is really implemented. A new interaction is one
+ * handler function plus one row.
+ *
+ * Durability and group commit. Every request that touches the store runs
+ * inside one shared store transaction, the "batch", and its reply is held
+ * (the message is paused) until that transaction has committed. The batch
+ * commits when the main loop has nothing else to do, or at once when it
+ * holds KITH_FHIR_SERVER_BATCH_MAX replies or is KITH_FHIR_SERVER_BATCH_MAX_AGE
+ * old. So under load one fsync covers many writes, yet no reply ever reports
+ * anything that is not on disk: a 2xx answer to a write means the write is
+ * durable, and a read never shows a version that could still be lost. Each
+ * write runs in its own savepoint, so a failing request undoes only itself.
+ * When the batch itself fails to commit, every held reply becomes a 503 and
+ * clients retry (retries are harmless: see kith_store_query_update()).
+ *
+ * Versions and time. lastUpdated is set by the store from the wall clock,
+ * in milliseconds. History is newest first; _since is inclusive
+ * (lastUpdated >= _since). Paging uses an opaque cursor in the next link
+ * (the last version handed out, and the instant the walk began): a page
+ * continues strictly after the previous one, so a walk sees each version
+ * that existed when it began exactly once, even while others write. Versions
+ * written during the walk are newer than its start and come with the next
+ * sync, which should use Bundle.meta.lastUpdated (the walk's start, the same
+ * on every page) minus a small overlap as its _since.
  */
 
 #define G_LOG_DOMAIN "kith-server"
@@ -23,12 +46,26 @@
 
 #include "kith-fhir.h"
 #include "kith-fhir-server.h"
+#include "kith-server-params.h"
 #include "kith-server-response.h"
+#include "kith-server-transaction.h"
+#include "kith-store-query.h"
 
 /* Longer raw paths are refused with 414 before any other work. */
-#define KITH_FHIR_SERVER_MAX_PATH     2048
+#define KITH_FHIR_SERVER_MAX_PATH          2048
 /* No route has more segments than this below the base. */
-#define KITH_FHIR_SERVER_MAX_SEGMENTS 8
+#define KITH_FHIR_SERVER_MAX_SEGMENTS      8
+/* Larger request bodies are refused with 413 without being kept. */
+#define KITH_FHIR_SERVER_MAX_BODY          (5 * 1024 * 1024)
+/* Group commit: the most replies held, and the longest a batch stays open
+ * while requests keep coming. */
+#define KITH_FHIR_SERVER_BATCH_MAX         64
+#define KITH_FHIR_SERVER_BATCH_MAX_AGE     (50 * G_TIME_SPAN_MILLISECOND)
+/* _count for history and search. */
+#define KITH_FHIR_SERVER_DEFAULT_COUNT     100
+#define KITH_FHIR_SERVER_MAX_COUNT         1000
+
+G_STATIC_ASSERT (KITH_FHIR_SERVER_MAX_COUNT < KITH_STORE_QUERY_MAX_LIMIT);
 
 struct _KithFhirServer
 {
@@ -41,11 +78,17 @@ struct _KithFhirServer
 
   /* Built once when listening starts: it names the listen address. */
   JsonObject *capability_statement;
+
+  /* Group commit; see the top of this file. */
+  gboolean    batch_open;
+  gint64      batch_started;
+  GPtrArray  *batch_held;       /* SoupServerMessage whose replies wait for the commit */
+  guint       batch_commit_id;
 };
 
 /* What a matched route hands to its interaction. Every string here is
- * percent-decoded. @type is a known FHIR resource type served by the
- * route; @id and @vid are unchecked (each interaction validates them). */
+ * percent-decoded. @type is a served FHIR resource type; @id and @vid are
+ * unchecked (each interaction validates them). */
 typedef struct
 {
   const char *type;
@@ -60,11 +103,22 @@ typedef void (*KithInteractionFunc) (KithFhirServer       *self,
 typedef struct
 {
   const char          *method;
-  const char          *pattern;      /* below KITH_FHIR_SERVER_BASE_PATH */
-  const char          *interaction;  /* CapabilityStatement code, NULL if none */
-  const char * const  *types;        /* served types for {type}, NULL if no {type} */
+  const char          *pattern;       /* below KITH_FHIR_SERVER_BASE_PATH */
+  const char          *interaction;   /* CapabilityStatement code, NULL if none */
+  const char          *documentation; /* for the CapabilityStatement */
+  gboolean             typed;         /* has {type}: serves kith_server_served_types() */
+  gboolean             uses_store;    /* runs in the batch; its reply waits for the commit */
   KithInteractionFunc  handle;
 } KithRoute;
+
+/* A search parameter of the search-type interaction. */
+typedef struct
+{
+  const char         *name;
+  const char         *type;           /* FHIR SearchParamType */
+  const char         *documentation;
+  const char * const *types;          /* the resource types it applies to, NULL for all */
+} KithSearchParam;
 
 /* Per-request bookkeeping for the access log. */
 typedef struct
@@ -78,21 +132,88 @@ typedef struct
 static void handle_capabilities (KithFhirServer       *self,
                                  SoupServerMessage    *msg,
                                  const KithRouteMatch *match);
+static void handle_transaction  (KithFhirServer       *self,
+                                 SoupServerMessage    *msg,
+                                 const KithRouteMatch *match);
+static void handle_history      (KithFhirServer       *self,
+                                 SoupServerMessage    *msg,
+                                 const KithRouteMatch *match);
+static void handle_search       (KithFhirServer       *self,
+                                 SoupServerMessage    *msg,
+                                 const KithRouteMatch *match);
 static void handle_read         (KithFhirServer       *self,
+                                 SoupServerMessage    *msg,
+                                 const KithRouteMatch *match);
+static void handle_update       (KithFhirServer       *self,
+                                 SoupServerMessage    *msg,
+                                 const KithRouteMatch *match);
+static void handle_delete       (KithFhirServer       *self,
                                  SoupServerMessage    *msg,
                                  const KithRouteMatch *match);
 static void handle_vread        (KithFhirServer       *self,
                                  SoupServerMessage    *msg,
                                  const KithRouteMatch *match);
 
-static const char * const patient_types[] = { "Patient", NULL };
+#define HISTORY_DOCUMENTATION \
+  "Newest first. _since keeps versions with lastUpdated at or after it (inclusive). " \
+  "_count is 100 by default and at most 1000. Follow the next link to page: it holds a " \
+  "cursor, so a walk sees every version that existed when it began exactly once, even " \
+  "while others write. Bundle.meta.lastUpdated is the instant the walk began, the same on " \
+  "every page: use it, minus a small overlap, as the next _since."
 
 /* Routes sharing a pattern must be adjacent. Put routes with literal
- * segments (such as "{type}/_history") before placeholder-only ones. */
+ * segments (such as "_history") before placeholder-only ones. */
 static const KithRoute routes[] = {
-  { "GET", "metadata",                   NULL,    NULL,          handle_capabilities },
-  { "GET", "{type}/{id}",                "read",  patient_types, handle_read },
-  { "GET", "{type}/{id}/_history/{vid}", "vread", patient_types, handle_vread },
+  { "GET", "metadata", NULL, NULL, FALSE, FALSE, handle_capabilities },
+  { "POST", "", "transaction",
+    "Atomic: one failing entry rolls back every entry, and the answer is that entry's "
+    "status with an OperationOutcome naming it (Bundle.entry[n]). Entries may be GET "
+    "(read, vread), PUT (update or create, optional request.ifMatch) and DELETE (optional "
+    "request.ifMatch); DELETEs run first, then PUTs, then GETs. POST entries, conditional "
+    "URLs and batch Bundles are not supported.",
+    FALSE, TRUE, handle_transaction },
+  { "GET", "_history", "history-system", HISTORY_DOCUMENTATION, FALSE, TRUE, handle_history },
+  { "GET", "{type}/_history", "history-type", HISTORY_DOCUMENTATION, TRUE, TRUE, handle_history },
+  { "GET", "{type}", "search-type",
+    "Current, not deleted resources, oldest lastUpdated first, then by id; paged by next "
+    "links that hold a cursor. Parameters this server does not support are refused with 400.",
+    TRUE, TRUE, handle_search },
+  { "GET", "{type}/{id}", "read", NULL, TRUE, TRUE, handle_read },
+  { "PUT", "{type}/{id}", "update",
+    "Ids are assigned by the client, so an update creates a missing resource (201). With "
+    "If-Match: W/\"n\" it only applies when n is the current version, and answers 412 "
+    "otherwise. Without If-Match the last write wins. A body equal to the current version "
+    "(meta aside) is answered with that version and stores nothing, so a retry is harmless. "
+    "The server sets meta.versionId and meta.lastUpdated.",
+    TRUE, TRUE, handle_update },
+  { "DELETE", "{type}/{id}", "delete",
+    "Records a deletion, which history lists. Deleting an absent or deleted resource "
+    "succeeds. If-Match is honoured.",
+    TRUE, TRUE, handle_delete },
+  { "GET", "{type}/{id}/_history", "history-instance", HISTORY_DOCUMENTATION, TRUE, TRUE,
+    handle_history },
+  { "GET", "{type}/{id}/_history/{vid}", "vread", NULL, TRUE, TRUE, handle_vread },
+};
+
+/* The types FHIR R4 gives a "patient" search parameter, and whose patient
+ * the store indexes (kith_fhir_resource_patient()). */
+static const char * const patient_search_types[] = {
+  "CarePlan", "CareTeam", "Communication", "Condition", "Consent", "Encounter", "Flag",
+  "Goal", "Observation", "QuestionnaireResponse", "RelatedPerson", "ServiceRequest", "Task",
+  NULL
+};
+
+static const KithSearchParam search_params[] = {
+  { "patient", "reference",
+    "The person the record belongs to: Patient/[id] or [id]. Includes a carer's records "
+    "filed with the person they care for.",
+    patient_search_types },
+  { "_lastUpdated", "date",
+    "Prefixes eq (the default), ge, gt, le and lt; an instant with a time zone, or a date "
+    "(a UTC day). May be repeated to give a range.",
+    NULL },
+  { "_count", "number", "Page size: 100 by default, at most 1000.", NULL },
+  { "_sort", "special", "Only _lastUpdated (ascending), which is also the default order.", NULL },
 };
 
 G_DEFINE_QUARK (kith-fhir-server-error-quark, kith_fhir_server_error)
@@ -148,6 +269,8 @@ set_log_path (SoupServerMessage *msg,
     path = g_strconcat (KITH_FHIR_SERVER_BASE_PATH "/", type, "/(unmatched)", NULL);
   else if (pattern == NULL)
     path = g_strdup ("(unmatched)");
+  else if (pattern[0] == '\0')
+    path = g_strdup (KITH_FHIR_SERVER_BASE_PATH);
   else
     path = g_strconcat (KITH_FHIR_SERVER_BASE_PATH "/", pattern, NULL);
 
@@ -167,54 +290,114 @@ set_log_path (SoupServerMessage *msg,
 }
 
 static gboolean
-strv_contains (const char * const *strv,
-               const char         *str)
+route_serves (const KithRoute *route,
+              const char      *type)
 {
-  return strv != NULL && g_strv_contains (strv, str);
+  return route->typed && kith_server_serves_type (type);
 }
 
-/* The JSON array of the interactions the route table offers for @type. */
-static void
-add_type_interactions (JsonBuilder *builder,
-                       const char  *type,
-                       gboolean    *has_vread)
+static gboolean
+type_has_interaction (const char *type,
+                      const char *interaction)
 {
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    if (g_strcmp0 (routes[i].interaction, interaction) == 0 && route_serves (&routes[i], type))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+search_param_applies (const KithSearchParam *param,
+                      const char            *type)
+{
+  return param->types == NULL || g_strv_contains (param->types, type);
+}
+
+static void
+add_interaction (JsonBuilder *builder,
+                 const char  *code,
+                 const char  *documentation)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  if (documentation != NULL)
+    {
+      json_builder_set_member_name (builder, "documentation");
+      json_builder_add_string_value (builder, documentation);
+    }
+  json_builder_end_object (builder);
+}
+
+/* One rest.resource entry: what the route table offers for @type. */
+static void
+add_type_capabilities (JsonBuilder *builder,
+                       const char  *type)
+{
+  gboolean has_update = type_has_interaction (type, "update");
+  gboolean has_vread = type_has_interaction (type, "vread");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+
   json_builder_set_member_name (builder, "interaction");
   json_builder_begin_array (builder);
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      if (routes[i].interaction == NULL || !strv_contains (routes[i].types, type))
-        continue;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, routes[i].interaction);
-      json_builder_end_object (builder);
-
-      if (g_str_equal (routes[i].interaction, "vread"))
-        *has_vread = TRUE;
+      if (routes[i].interaction != NULL && route_serves (&routes[i], type))
+        add_interaction (builder, routes[i].interaction, routes[i].documentation);
     }
   json_builder_end_array (builder);
+
+  /* Every version is kept and readable, and updates honour If-Match. */
+  json_builder_set_member_name (builder, "versioning");
+  json_builder_add_string_value (builder, has_update && has_vread ? "versioned-update"
+                                          : has_vread ? "versioned" : "no-version");
+  json_builder_set_member_name (builder, "readHistory");
+  json_builder_add_boolean_value (builder, has_vread);
+  json_builder_set_member_name (builder, "updateCreate");
+  json_builder_add_boolean_value (builder, has_update);
+  json_builder_set_member_name (builder, "conditionalCreate");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "conditionalRead");
+  json_builder_add_string_value (builder, "not-supported");
+  json_builder_set_member_name (builder, "conditionalUpdate");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "conditionalDelete");
+  json_builder_add_string_value (builder, "not-supported");
+
+  if (type_has_interaction (type, "search-type"))
+    {
+      json_builder_set_member_name (builder, "searchParam");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < G_N_ELEMENTS (search_params); i++)
+        {
+          if (!search_param_applies (&search_params[i], type))
+            continue;
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, search_params[i].name);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, search_params[i].type);
+          json_builder_set_member_name (builder, "documentation");
+          json_builder_add_string_value (builder, search_params[i].documentation);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+
+  json_builder_end_object (builder);
 }
 
 static JsonObject *
 build_capability_statement (KithFhirServer *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GPtrArray) types = g_ptr_array_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *date = kith_fhir_now_instant ();
-
-  /* Every resource type some route serves, in table order. */
-  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    {
-      for (guint j = 0; routes[i].types != NULL && routes[i].types[j] != NULL; j++)
-        {
-          if (!g_ptr_array_find_with_equal_func (types, routes[i].types[j],
-                                                 g_str_equal, NULL))
-            g_ptr_array_add (types, (gpointer) routes[i].types[j]);
-        }
-    }
+  const char * const *types = kith_server_served_types ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "resourceType");
@@ -257,29 +440,29 @@ build_capability_statement (KithFhirServer *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "mode");
   json_builder_add_string_value (builder, "server");
+  json_builder_set_member_name (builder, "documentation");
+  json_builder_add_string_value (builder,
+    "JSON only. Every resource answer carries ETag: W/\"versionId\" and Last-Modified. A reply "
+    "to a write is only sent once the write is on disk. Request bodies are limited to 5 MB.");
+
   json_builder_set_member_name (builder, "resource");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < types->len; i++)
+  for (guint i = 0; types[i] != NULL; i++)
     {
-      const char *type = g_ptr_array_index (types, i);
-      gboolean has_vread = FALSE;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, type);
-      add_type_interactions (builder, type, &has_vread);
-      if (has_vread)
-        {
-          /* Every version is kept and readable; updates are not offered
-           * yet, so no If-Match ("versioned-update") is claimed. */
-          json_builder_set_member_name (builder, "versioning");
-          json_builder_add_string_value (builder, "versioned");
-          json_builder_set_member_name (builder, "readHistory");
-          json_builder_add_boolean_value (builder, TRUE);
-        }
-      json_builder_end_object (builder);
+      g_assert (kith_fhir_is_known_type (types[i]));
+      add_type_capabilities (builder, types[i]);
     }
   json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "interaction");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (routes[i].interaction != NULL && !routes[i].typed)
+        add_interaction (builder, routes[i].interaction, routes[i].documentation);
+    }
+  json_builder_end_array (builder);
+
   json_builder_end_object (builder);
   json_builder_end_array (builder);
 
@@ -418,6 +601,130 @@ route_matches (const char     *pattern,
   return TRUE;
 }
 
+/* --- group commit -------------------------------------------------------- */
+
+/* Replaces a held reply when its batch could not be committed: whatever
+ * it said, it may describe something that is not on disk. */
+static void
+respond_batch_failed (SoupServerMessage *msg,
+                      const GError      *error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_remove (headers, "ETag");
+  soup_message_headers_remove (headers, "Last-Modified");
+  soup_message_headers_remove (headers, "Location");
+  soup_message_headers_remove (headers, "Content-Location");
+
+  if (error != NULL)
+    kith_server_respond_error (msg, error, NULL);
+  else
+    {
+      soup_message_headers_replace (headers, "Retry-After", "1");
+      kith_server_respond_outcome (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, KITH_ISSUE_TRANSIENT,
+                                   "The change could not be saved; nothing was applied. "
+                                   "Try again");
+    }
+}
+
+/* Ends the batch, committing it when @commit, and releases the held
+ * replies: as they were when the commit succeeded, as 503 otherwise. */
+static void
+batch_finish (KithFhirServer *self,
+              gboolean        commit)
+{
+  g_autoptr(GPtrArray) held = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean committed = FALSE;
+
+  g_clear_handle_id (&self->batch_commit_id, g_source_remove);
+  if (!self->batch_open)
+    return;
+
+  held = g_steal_pointer (&self->batch_held);
+  self->batch_held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->batch_open = FALSE;
+
+  /* sqlite ends a transaction by itself after some failures (disk full,
+   * I/O errors); what the batch did is gone then. */
+  if (commit && kith_store_query_in_transaction (self->store))
+    {
+      committed = kith_store_commit (self->store, &error);
+      if (!committed)
+        g_warning ("Could not commit %u requests: %s", held->len, error->message);
+    }
+  else
+    {
+      if (commit)
+        g_warning ("The store ended a transaction of %u requests by itself", held->len);
+      kith_store_rollback (self->store);
+    }
+
+  for (guint i = 0; i < held->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (held, i);
+
+      if (!committed)
+        respond_batch_failed (msg, error);
+      soup_server_message_unpause (msg);
+    }
+}
+
+static gboolean
+on_batch_commit_cb (gpointer user_data)
+{
+  KithFhirServer *self = KITH_FHIR_SERVER (user_data);
+
+  self->batch_commit_id = 0;
+  batch_finish (self, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Opens the batch if none is open. FALSE after answering when the store
+ * cannot start a transaction. */
+static gboolean
+batch_join (KithFhirServer    *self,
+            SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->batch_open)
+    return TRUE;
+
+  if (!kith_store_begin (self->store, &error))
+    {
+      kith_server_respond_error (msg, error, NULL);
+      return FALSE;
+    }
+  self->batch_open = TRUE;
+  self->batch_started = g_get_monotonic_time ();
+
+  return TRUE;
+}
+
+/* Holds @msg's reply until the batch commits. */
+static void
+batch_hold (KithFhirServer    *self,
+            SoupServerMessage *msg)
+{
+  g_assert (self->batch_open);
+
+  g_ptr_array_add (self->batch_held, g_object_ref (msg));
+  soup_server_message_pause (msg);
+
+  if (!kith_store_query_in_transaction (self->store))
+    batch_finish (self, FALSE);
+  else if (self->batch_held->len >= KITH_FHIR_SERVER_BATCH_MAX ||
+           g_get_monotonic_time () - self->batch_started >= KITH_FHIR_SERVER_BATCH_MAX_AGE)
+    batch_finish (self, TRUE);
+  else if (self->batch_commit_id == 0)
+    self->batch_commit_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_batch_commit_cb,
+                                             self, NULL);
+}
+
+/* --- routing --------------------------------------------------------------- */
+
 static void
 route_request (KithFhirServer    *self,
                SoupServerMessage *msg,
@@ -455,7 +762,7 @@ route_request (KithFhirServer    *self,
         continue;
       pattern = routes[i].pattern;
 
-      if (match.type != NULL && !strv_contains (routes[i].types, match.type))
+      if (match.type != NULL && !route_serves (&routes[i], match.type))
         continue;
 
       if (allow == NULL)
@@ -479,10 +786,9 @@ route_request (KithFhirServer    *self,
 
   if (pattern == NULL)
     {
-      /* A FHIR-shaped path the server has no route for yet: the base
-       * (system interactions), a resource type, a keyword or an operation. */
-      if (segments[0] == NULL || known_type != NULL ||
-          segments[0][0] == '_' || segments[0][0] == '$')
+      /* A FHIR-shaped path the server has no route for: a resource type,
+       * a keyword or an operation. */
+      if (known_type != NULL || segments[0][0] == '_' || segments[0][0] == '$')
         kith_server_respond_outcome (msg, SOUP_STATUS_NOT_FOUND, KITH_ISSUE_NOT_SUPPORTED,
                                      "This interaction is not supported by this server");
       else
@@ -518,52 +824,440 @@ route_request (KithFhirServer    *self,
       return;
     }
 
+  if (handler->uses_store && !batch_join (self, msg))
+    return;
+
   handler->handle (self, msg, &match);
+
+  if (handler->uses_store)
+    batch_hold (self, msg);
 }
 
-/* Maps a store failure to a FHIR response; @type is a known type. */
-static void
-respond_store_error (SoupServerMessage *msg,
-                     const char        *type,
-                     const GError      *error)
+/* --- request helpers ------------------------------------------------------- */
+
+static gboolean
+check_id (SoupServerMessage *msg,
+          const char        *id,
+          const char        *what)
 {
-  if (g_error_matches (error, KITH_STORE_ERROR, KITH_STORE_ERROR_NOT_FOUND) ||
-      g_error_matches (error, KITH_STORE_ERROR, KITH_STORE_ERROR_WRONG_TYPE))
-    {
-      g_autofree char *text = g_strdup_printf ("No %s resource or version has that id", type);
+  g_autofree char *text = NULL;
 
-      kith_server_respond_outcome (msg, SOUP_STATUS_NOT_FOUND, KITH_ISSUE_NOT_FOUND, text);
-    }
-  else if (g_error_matches (error, KITH_STORE_ERROR, KITH_STORE_ERROR_GONE))
-    {
-      g_autofree char *text = g_strdup_printf ("That %s resource has been deleted", type);
+  if (kith_fhir_is_valid_id (id))
+    return TRUE;
 
-      kith_server_respond_outcome (msg, SOUP_STATUS_GONE, KITH_ISSUE_DELETED, text);
-    }
-  else if (g_error_matches (error, KITH_STORE_ERROR, KITH_STORE_ERROR_BUSY))
+  text = g_strdup_printf ("The %s is not a valid FHIR id", what);
+  kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID, text);
+
+  return FALSE;
+}
+
+static gboolean
+is_json_format (const char *format)
+{
+  static const char * const accepted[] = {
+    "json", "application/json", "application/fhir+json", NULL
+  };
+
+  return g_strv_contains (accepted, format);
+}
+
+/* The query's parameters, or NULL after answering. Only names in @allowed
+ * (and _format) are accepted, each once unless it is @repeatable. */
+static GPtrArray *
+read_query (SoupServerMessage  *msg,
+            const char * const *allowed,
+            const char         *repeatable)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *raw = uri != NULL ? g_uri_get_query (uri) : NULL;
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+
+  if (raw != NULL && strlen (raw) > KITH_SERVER_MAX_QUERY)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", "1");
-      kith_server_respond_outcome (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "transient",
-                                   "The store is busy; try again shortly");
+      kith_server_respond_outcome (msg, SOUP_STATUS_REQUEST_URI_TOO_LONG, KITH_ISSUE_TOO_LONG,
+                                   "The query string is too long");
+      return NULL;
     }
-  else
+
+  params = kith_server_parse_query (raw);
+  if (params == NULL)
     {
-      /* Store messages name tables and sqlite states, never record contents. */
-      g_warning ("Store failure while reading %s: %s (%s %d)", type, error->message,
-                 g_quark_to_string (error->domain), error->code);
-      kith_server_respond_outcome (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
-                                   KITH_ISSUE_EXCEPTION, "Internal server error");
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "The query string is not validly encoded, or has too many "
+                                   "parameters");
+      return NULL;
     }
+
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < params->len; i++)
+    {
+      KithQueryParam *param = g_ptr_array_index (params, i);
+
+      if (g_str_equal (param->name, "_format"))
+        {
+          if (!is_json_format (param->value))
+            {
+              kith_server_respond_outcome (msg, SOUP_STATUS_NOT_ACCEPTABLE,
+                                           KITH_ISSUE_NOT_SUPPORTED,
+                                           "This server only speaks JSON (_format=json)");
+              return NULL;
+            }
+          continue;
+        }
+
+      if (!g_strv_contains (allowed, param->name))
+        {
+          g_autofree char *names = g_strjoinv (", ", (char **) allowed);
+          g_autofree char *text =
+            g_strdup_printf ("A parameter is not supported here (supported: %s, _format)", names);
+
+          /* The name is not repeated: a client may have put anything there. */
+          kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_NOT_SUPPORTED,
+                                       text);
+          return NULL;
+        }
+
+      if (!g_hash_table_add (seen, param->name) && g_strcmp0 (param->name, repeatable) != 0)
+        {
+          g_autofree char *text = g_strdup_printf ("%s may only be given once", param->name);
+
+          kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID, text);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&params);
+}
+
+/* _count as a page size, or 0 after answering. */
+static guint
+read_count (SoupServerMessage *msg,
+            const char        *value)
+{
+  guint64 count;
+
+  if (value == NULL)
+    return KITH_FHIR_SERVER_DEFAULT_COUNT;
+
+  if (!g_ascii_string_to_unsigned (value, 10, 1, G_MAXUINT32, &count, NULL))
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "_count must be a whole number from 1 to 1000");
+      return 0;
+    }
+
+  /* FHIR lets a server give fewer than asked for. */
+  return (guint) MIN (count, KITH_FHIR_SERVER_MAX_COUNT);
+}
+
+/* The request body, or NULL after answering: it must be FHIR JSON. */
+static GBytes *
+read_json_body (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GBytes) body = NULL;
+  const char *content_type;
+  const char *charset;
+
+  content_type = soup_message_headers_get_content_type (headers, &params);
+  if (content_type == NULL ||
+      (g_ascii_strcasecmp (content_type, "application/fhir+json") != 0 &&
+       g_ascii_strcasecmp (content_type, "application/json") != 0))
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                                   KITH_ISSUE_NOT_SUPPORTED,
+                                   "Send the body as Content-Type: application/fhir+json");
+      return NULL;
+    }
+  charset = params != NULL ? g_hash_table_lookup (params, "charset") : NULL;
+  if (charset != NULL && g_ascii_strcasecmp (charset, "utf-8") != 0)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                                   KITH_ISSUE_NOT_SUPPORTED, "The body must be UTF-8");
+      return NULL;
+    }
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  if (g_bytes_get_size (body) == 0)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "The request has no body");
+      return NULL;
+    }
+  if (g_bytes_get_size (body) > KITH_FHIR_SERVER_MAX_BODY)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                   KITH_ISSUE_TOO_COSTLY, "The body is larger than 5 MB");
+      return NULL;
+    }
+  if (!g_utf8_validate_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL))
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "The body is not UTF-8 text");
+      return NULL;
+    }
+
+  return g_steal_pointer (&body);
+}
+
+/* Reads If-Match into *@if_match (NULL without one). FALSE after answering. */
+static gboolean
+read_if_match (SoupServerMessage  *msg,
+               char              **if_match)
+{
+  const char *value;
+
+  value = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                         "If-Match");
+  *if_match = NULL;
+  if (value == NULL)
+    return TRUE;
+
+  *if_match = kith_server_parse_if_match (value);
+  if (*if_match == NULL)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "If-Match must name one version, as W/\"3\"");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+prefers_minimal (SoupServerMessage *msg)
+{
+  const char *prefer;
+
+  prefer = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                          "Prefer");
+
+  return prefer != NULL && soup_header_contains (prefer, "return=minimal");
+}
+
+/* "[base]/Type/id" or "[base]/Type/id/_history/vid". */
+static char *
+resource_url (KithFhirServer *self,
+              const char     *type,
+              const char     *id,
+              const char     *version_id)
+{
+  if (version_id != NULL)
+    return g_strdup_printf ("%s/%s/%s/_history/%s", self->base_url, type, id, version_id);
+
+  return g_strdup_printf ("%s/%s/%s", self->base_url, type, id);
 }
 
 static void
 respond_versioned_resource (SoupServerMessage *msg,
-                            JsonObject        *resource)
+                            guint              status,
+                            JsonObject        *resource,
+                            gboolean           minimal)
 {
   kith_server_set_version_headers (msg, resource);
-  kith_server_respond_resource (msg, SOUP_STATUS_OK, resource);
+  if (minimal)
+    soup_server_message_set_status (msg, status, NULL);
+  else
+    kith_server_respond_resource (msg, status, resource);
 }
+
+/* --- Bundles --------------------------------------------------------------- */
+
+static void
+add_object_value (JsonBuilder *builder,
+                  JsonObject  *object)
+{
+  JsonNode *node = json_node_alloc ();
+
+  json_node_init_object (node, object);
+  json_builder_add_value (builder, node);
+}
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *name,
+                   const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+/* Appends "&name=value" (or the first "?name=value") to @url. */
+static void
+append_query_param (GString    *url,
+                    const char *name,
+                    const char *value)
+{
+  g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
+
+  g_string_append_c (url, strchr (url->str, '?') != NULL ? '&' : '?');
+  g_string_append (url, name);
+  g_string_append_c (url, '=');
+  g_string_append (url, escaped);
+}
+
+/* The link URLs of a page: @params are the request's (any _page is left
+ * out); @page is added when not NULL. */
+static char *
+page_url (KithFhirServer *self,
+          const char     *path,
+          GPtrArray      *params,
+          const char     *page)
+{
+  GString *url = g_string_new (self->base_url);
+
+  if (path[0] != '\0')
+    {
+      g_string_append_c (url, '/');
+      g_string_append (url, path);
+    }
+  for (guint i = 0; i < params->len; i++)
+    {
+      KithQueryParam *param = g_ptr_array_index (params, i);
+
+      if (!g_str_equal (param->name, "_page"))
+        append_query_param (url, param->name, param->value);
+    }
+  if (page != NULL)
+    append_query_param (url, "_page", page);
+
+  return g_string_free (url, FALSE);
+}
+
+/* Starts a Bundle of @type; close it with end_bundle(). */
+static void
+begin_bundle (JsonBuilder *builder,
+              const char  *type,
+              const char  *last_updated,
+              const char  *self_url,
+              const char  *next_url)
+{
+  g_autofree char *id = kith_fhir_new_id ();
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "resourceType", "Bundle");
+  add_string_member (builder, "id", id);
+  json_builder_set_member_name (builder, "meta");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "lastUpdated", last_updated);
+  json_builder_end_object (builder);
+  add_string_member (builder, "type", type);
+
+  json_builder_set_member_name (builder, "link");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  add_string_member (builder, "relation", "self");
+  add_string_member (builder, "url", self_url);
+  json_builder_end_object (builder);
+  if (next_url != NULL)
+    {
+      json_builder_begin_object (builder);
+      add_string_member (builder, "relation", "next");
+      add_string_member (builder, "url", next_url);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "entry");
+  json_builder_begin_array (builder);
+}
+
+static void
+respond_bundle (SoupServerMessage *msg,
+                JsonBuilder       *builder)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  kith_server_respond_resource (msg, SOUP_STATUS_OK, json_node_get_object (root));
+}
+
+static void
+add_history_entry (KithFhirServer   *self,
+                   JsonBuilder      *builder,
+                   KithStoreVersion *version)
+{
+  g_autofree char *full_url = resource_url (self, version->type, version->id, NULL);
+  g_autofree char *relative = g_strdup_printf ("%s/%s", version->type, version->id);
+  g_autofree char *etag = g_strdup_printf ("W/\"%s\"", version->version_id);
+  gboolean deleted = version->resource == NULL;
+  const char *status;
+
+  if (deleted)
+    status = "204 No Content";
+  else if (g_str_equal (version->version_id, "1"))
+    status = "201 Created";
+  else
+    status = "200 OK";
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "fullUrl", full_url);
+  if (!deleted)
+    {
+      json_builder_set_member_name (builder, "resource");
+      add_object_value (builder, version->resource);
+    }
+  json_builder_set_member_name (builder, "request");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "method", deleted ? "DELETE" : "PUT");
+  add_string_member (builder, "url", relative);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "response");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "status", status);
+  add_string_member (builder, "etag", etag);
+  add_string_member (builder, "lastModified", version->last_updated);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+add_search_entry (KithFhirServer   *self,
+                  JsonBuilder      *builder,
+                  KithStoreVersion *version)
+{
+  g_autofree char *full_url = resource_url (self, version->type, version->id, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "fullUrl", full_url);
+  json_builder_set_member_name (builder, "resource");
+  add_object_value (builder, version->resource);
+  json_builder_set_member_name (builder, "search");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "mode", "match");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+/* The cursor after the last of @versions' first @count. */
+static char *
+next_page_token (GPtrArray  *versions,
+                 guint       count,
+                 char        kind,
+                 const char *as_of)
+{
+  KithStoreVersion *last;
+  KithCursor cursor;
+
+  if (versions->len <= count)
+    return NULL;
+
+  last = g_ptr_array_index (versions, count - 1);
+  cursor.as_of = (char *) as_of;
+  cursor.last_updated = last->last_updated;
+  cursor.type = last->type;
+  cursor.id = last->id;
+  cursor.version_id = last->version_id;
+
+  return kith_server_encode_cursor (kind, &cursor);
+}
+
+/* --- interactions ---------------------------------------------------------- */
 
 /* GET [base]/metadata */
 static void
@@ -576,6 +1270,319 @@ handle_capabilities (KithFhirServer       *self,
   kith_server_respond_resource (msg, SOUP_STATUS_OK, self->capability_statement);
 }
 
+/* POST [base] with a transaction Bundle */
+static void
+handle_transaction (KithFhirServer       *self,
+                    SoupServerMessage    *msg,
+                    const KithRouteMatch *match)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) response = NULL;
+  gsize length;
+  const char *data;
+  guint status = 0;
+
+  if (!(body = read_json_body (msg)))
+    return;
+
+  data = g_bytes_get_data (body, &length);
+  response = kith_server_transaction_run (self->store, data, length, self->base_url, &status);
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Retry-After", "1");
+  kith_server_respond_resource (msg, status, response);
+}
+
+/* GET [base]/_history, [base]/[type]/_history and [base]/[type]/[id]/_history */
+static void
+handle_history (KithFhirServer       *self,
+                SoupServerMessage    *msg,
+                const KithRouteMatch *match)
+{
+  static const char * const allowed[] = { "_since", "_count", "_page", NULL };
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(KithCursor) cursor = { NULL, NULL, NULL, NULL, NULL };
+  g_autofree char *since = NULL;
+  g_autofree char *as_of = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *self_url = NULL;
+  g_autofree char *next_url = NULL;
+  KithStorePosition position;
+  const char *count_text = NULL;
+  const char *page = NULL;
+  guint count;
+
+  if (match->id != NULL && !check_id (msg, match->id, "resource id"))
+    return;
+  if (!(params = read_query (msg, allowed, NULL)))
+    return;
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      KithQueryParam *param = g_ptr_array_index (params, i);
+
+      if (g_str_equal (param->name, "_since"))
+        {
+          since = kith_server_parse_instant (param->value, FALSE, NULL);
+          if (since == NULL)
+            {
+              kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                           "_since must be an instant with a time zone, "
+                                           "as 2026-01-01T09:00:00Z");
+              return;
+            }
+        }
+      else if (g_str_equal (param->name, "_count"))
+        count_text = param->value;
+      else if (g_str_equal (param->name, "_page"))
+        page = param->value;
+    }
+
+  if ((count = read_count (msg, count_text)) == 0)
+    return;
+  if (page != NULL && !kith_server_decode_cursor (page, 'h', &cursor))
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "_page is not a cursor this server gave out");
+      return;
+    }
+
+  as_of = cursor.as_of != NULL ? g_strdup (cursor.as_of) : kith_fhir_now_instant ();
+  position.last_updated = cursor.last_updated;
+  position.type = cursor.type;
+  position.id = cursor.id;
+  position.version_id = cursor.version_id;
+
+  versions = kith_store_query_history (self->store, match->type, match->id, since,
+                                       page != NULL ? &position : NULL, count + 1, &error);
+  if (versions == NULL)
+    {
+      kith_server_respond_error (msg, error, match->type);
+      return;
+    }
+
+  /* An instance's history needs the instance. */
+  if (match->id != NULL && versions->len == 0 && page == NULL)
+    {
+      g_autoptr(KithStoreVersion) current =
+        kith_store_query_current (self->store, match->type, match->id, &error);
+
+      if (current == NULL)
+        {
+          if (error == NULL)
+            g_set_error_literal (&error, KITH_STORE_ERROR, KITH_STORE_ERROR_NOT_FOUND, "");
+          kith_server_respond_error (msg, error, match->type);
+          return;
+        }
+    }
+
+  if (match->id != NULL)
+    path = g_strdup_printf ("%s/%s/_history", match->type, match->id);
+  else if (match->type != NULL)
+    path = g_strdup_printf ("%s/_history", match->type);
+  else
+    path = g_strdup ("_history");
+
+  token = next_page_token (versions, count, 'h', as_of);
+  self_url = page_url (self, path, params, page);
+  if (token != NULL)
+    next_url = page_url (self, path, params, token);
+
+  builder = json_builder_new ();
+  begin_bundle (builder, "history", as_of, self_url, next_url);
+  for (guint i = 0; i < MIN (versions->len, count); i++)
+    add_history_entry (self, builder, g_ptr_array_index (versions, i));
+  respond_bundle (msg, builder);
+}
+
+/* Narrows [*lower, *upper) by one _lastUpdated value. FALSE after answering. */
+static gboolean
+read_last_updated (SoupServerMessage  *msg,
+                   const char         *value,
+                   char              **lower,
+                   char              **upper)
+{
+  static const char * const prefixes[] = { "eq", "ge", "gt", "le", "lt" };
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+  const char *prefix = "eq";
+  const char *new_lower = NULL;
+  const char *new_upper = NULL;
+
+  if (g_ascii_isalpha (value[0]))
+    {
+      gboolean known = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+        {
+          if (g_str_has_prefix (value, prefixes[i]))
+            {
+              prefix = prefixes[i];
+              known = TRUE;
+            }
+        }
+      if (!known)
+        {
+          kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_NOT_SUPPORTED,
+                                       "_lastUpdated takes the prefixes eq, ge, gt, le and lt");
+          return FALSE;
+        }
+      value += 2;
+    }
+
+  start = kith_server_parse_instant (value, TRUE, &end);
+  if (start == NULL)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "_lastUpdated must be a date or an instant with a time zone, "
+                                   "as ge2026-01-01T09:00:00Z");
+      return FALSE;
+    }
+
+  /* A value stands for the range of its precision ([start, end)). */
+  if (g_str_equal (prefix, "eq"))
+    {
+      new_lower = start;
+      new_upper = end;
+    }
+  else if (g_str_equal (prefix, "ge"))
+    new_lower = start;
+  else if (g_str_equal (prefix, "gt"))
+    new_lower = end;
+  else if (g_str_equal (prefix, "le"))
+    new_upper = end;
+  else
+    new_upper = start;
+
+  if (new_lower != NULL && (*lower == NULL || strcmp (new_lower, *lower) > 0))
+    {
+      g_free (*lower);
+      *lower = g_strdup (new_lower);
+    }
+  if (new_upper != NULL && (*upper == NULL || strcmp (new_upper, *upper) < 0))
+    {
+      g_free (*upper);
+      *upper = g_strdup (new_upper);
+    }
+
+  return TRUE;
+}
+
+/* GET [base]/[type]?… */
+static void
+handle_search (KithFhirServer       *self,
+               SoupServerMessage    *msg,
+               const KithRouteMatch *match)
+{
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GPtrArray) allowed = g_ptr_array_new ();
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(KithCursor) cursor = { NULL, NULL, NULL, NULL, NULL };
+  g_autofree char *lower = NULL;
+  g_autofree char *upper = NULL;
+  g_autofree char *as_of = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *self_url = NULL;
+  g_autofree char *next_url = NULL;
+  KithStoreSearchFilter filter = { NULL, NULL, NULL, NULL, NULL };
+  KithStorePosition position;
+  const char *count_text = NULL;
+  const char *page = NULL;
+  guint count;
+
+  for (guint i = 0; i < G_N_ELEMENTS (search_params); i++)
+    {
+      if (search_param_applies (&search_params[i], match->type))
+        g_ptr_array_add (allowed, (gpointer) search_params[i].name);
+    }
+  g_ptr_array_add (allowed, (gpointer) "_page");
+  g_ptr_array_add (allowed, NULL);
+
+  if (!(params = read_query (msg, (const char * const *) allowed->pdata, "_lastUpdated")))
+    return;
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      KithQueryParam *param = g_ptr_array_index (params, i);
+
+      if (g_str_equal (param->name, "patient"))
+        {
+          const char *id = param->value;
+
+          if (g_str_has_prefix (id, "Patient/"))
+            id += strlen ("Patient/");
+          if (!kith_fhir_is_valid_id (id))
+            {
+              kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                           "patient must be Patient/[id] or [id]");
+              return;
+            }
+          filter.patient_id = id;
+        }
+      else if (g_str_equal (param->name, "_lastUpdated"))
+        {
+          if (!read_last_updated (msg, param->value, &lower, &upper))
+            return;
+        }
+      else if (g_str_equal (param->name, "_sort"))
+        {
+          if (!g_str_equal (param->value, "_lastUpdated"))
+            {
+              kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_NOT_SUPPORTED,
+                                           "_sort only takes _lastUpdated (ascending)");
+              return;
+            }
+        }
+      else if (g_str_equal (param->name, "_count"))
+        count_text = param->value;
+      else if (g_str_equal (param->name, "_page"))
+        page = param->value;
+    }
+
+  if ((count = read_count (msg, count_text)) == 0)
+    return;
+  if (page != NULL &&
+      (!kith_server_decode_cursor (page, 's', &cursor) || !g_str_equal (cursor.type, match->type)))
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "_page is not a cursor this server gave out for this search");
+      return;
+    }
+
+  filter.updated_ge = lower;
+  filter.updated_lt = upper;
+  as_of = cursor.as_of != NULL ? g_strdup (cursor.as_of) : kith_fhir_now_instant ();
+  position.last_updated = cursor.last_updated;
+  position.type = cursor.type;
+  position.id = cursor.id;
+  position.version_id = cursor.version_id;
+
+  versions = kith_store_query_search (self->store, match->type, &filter,
+                                      page != NULL ? &position : NULL, count + 1, &error);
+  if (versions == NULL)
+    {
+      kith_server_respond_error (msg, error, match->type);
+      return;
+    }
+
+  token = next_page_token (versions, count, 's', as_of);
+  self_url = page_url (self, match->type, params, page);
+  if (token != NULL)
+    next_url = page_url (self, match->type, params, token);
+
+  builder = json_builder_new ();
+  begin_bundle (builder, "searchset", as_of, self_url, next_url);
+  for (guint i = 0; i < MIN (versions->len, count); i++)
+    add_search_entry (self, builder, g_ptr_array_index (versions, i));
+  respond_bundle (msg, builder);
+}
+
 /* GET [base]/[type]/[id] */
 static void
 handle_read (KithFhirServer       *self,
@@ -585,21 +1592,111 @@ handle_read (KithFhirServer       *self,
   g_autoptr(JsonObject) resource = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!kith_fhir_is_valid_id (match->id))
-    {
-      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
-                                   "The resource id is not a valid FHIR id");
-      return;
-    }
+  if (!check_id (msg, match->id, "resource id"))
+    return;
 
   resource = kith_store_read_resource (self->store, match->type, match->id, &error);
   if (resource == NULL)
     {
-      respond_store_error (msg, match->type, error);
+      kith_server_respond_error (msg, error, match->type);
       return;
     }
 
-  respond_versioned_resource (msg, resource);
+  respond_versioned_resource (msg, SOUP_STATUS_OK, resource, FALSE);
+}
+
+/* PUT [base]/[type]/[id] */
+static void
+handle_update (KithFhirServer       *self,
+               SoupServerMessage    *msg,
+               const KithRouteMatch *match)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) resource = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *if_match = NULL;
+  g_autofree char *location = NULL;
+  KithStoreUpdate outcome;
+  const char *data;
+  gsize length;
+
+  if (!check_id (msg, match->id, "resource id"))
+    return;
+  if (!read_if_match (msg, &if_match))
+    return;
+  if (!(body = read_json_body (msg)))
+    return;
+
+  data = g_bytes_get_data (body, &length);
+  resource = kith_fhir_parse_resource (data, length, &error);
+  if (resource == NULL)
+    {
+      kith_server_respond_error (msg, error, match->type);
+      return;
+    }
+  if (g_strcmp0 (kith_fhir_get_string (resource, "resourceType"), match->type) != 0)
+    {
+      g_autofree char *text = g_strdup_printf ("The body must be a %s resource, as the URL says",
+                                               match->type);
+
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID, text);
+      return;
+    }
+  if (g_strcmp0 (kith_fhir_get_string (resource, "id"), match->id) != 0)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "The body's id must be present and equal the id in the URL");
+      return;
+    }
+
+  if (!kith_store_query_update (self->store, resource, if_match, &outcome, &error))
+    {
+      kith_server_respond_error (msg, error, match->type);
+      return;
+    }
+
+  location = resource_url (self, match->type, match->id, kith_fhir_get_version_id (resource));
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                outcome == KITH_STORE_UPDATE_CREATED ? "Location"
+                                                                     : "Content-Location",
+                                location);
+  respond_versioned_resource (msg,
+                              outcome == KITH_STORE_UPDATE_CREATED ? SOUP_STATUS_CREATED
+                                                                   : SOUP_STATUS_OK,
+                              resource, prefers_minimal (msg));
+}
+
+/* DELETE [base]/[type]/[id] */
+static void
+handle_delete (KithFhirServer       *self,
+               SoupServerMessage    *msg,
+               const KithRouteMatch *match)
+{
+  g_autoptr(KithStoreVersion) tombstone = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *if_match = NULL;
+
+  if (!check_id (msg, match->id, "resource id"))
+    return;
+  if (!read_if_match (msg, &if_match))
+    return;
+
+  if (!kith_store_query_delete (self->store, match->type, match->id, if_match, &tombstone,
+                                &error))
+    {
+      kith_server_respond_error (msg, error, match->type);
+      return;
+    }
+
+  /* The deletion's own version, when there is one. */
+  if (tombstone != NULL && kith_fhir_is_valid_id (tombstone->version_id))
+    {
+      g_autofree char *etag = g_strdup_printf ("W/\"%s\"", tombstone->version_id);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "ETag", etag);
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
 /* GET [base]/[type]/[id]/_history/[vid] */
@@ -611,27 +1708,60 @@ handle_vread (KithFhirServer       *self,
   g_autoptr(JsonObject) resource = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!kith_fhir_is_valid_id (match->id))
-    {
-      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
-                                   "The resource id is not a valid FHIR id");
-      return;
-    }
-  if (!kith_fhir_is_valid_id (match->vid))
-    {
-      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
-                                   "The version id is not a valid FHIR id");
-      return;
-    }
+  if (!check_id (msg, match->id, "resource id") || !check_id (msg, match->vid, "version id"))
+    return;
 
   resource = kith_store_read_version (self->store, match->type, match->id, match->vid, &error);
   if (resource == NULL)
     {
-      respond_store_error (msg, match->type, error);
+      kith_server_respond_error (msg, error, match->type);
       return;
     }
 
-  respond_versioned_resource (msg, resource);
+  respond_versioned_resource (msg, SOUP_STATUS_OK, resource, FALSE);
+}
+
+/* --- callbacks ------------------------------------------------------------- */
+
+/* Answers 413 without keeping the body, which libsoup still reads (and
+ * drops) before replying; the connection is closed afterwards. */
+static void
+refuse_oversized_body (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  if (soup_server_message_get_status (msg) != 0)
+    return;
+
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
+  kith_server_respond_outcome (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, KITH_ISSUE_TOO_COSTLY,
+                               "The body is larger than 5 MB");
+}
+
+static void
+on_message_got_headers_cb (SoupServerMessage *msg,
+                           gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > KITH_FHIR_SERVER_MAX_BODY)
+    refuse_oversized_body (msg);
+}
+
+static void
+on_message_got_chunk_cb (SoupServerMessage *msg,
+                         GBytes            *chunk,
+                         gpointer           user_data)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  /* Chunked bodies have no length up front. */
+  if (body->length > KITH_FHIR_SERVER_MAX_BODY)
+    refuse_oversized_body (msg);
 }
 
 static void
@@ -640,6 +1770,9 @@ on_soup_server_request_started_cb (SoupServer        *server,
                                    gpointer           user_data)
 {
   get_request_info (msg);
+
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_message_got_headers_cb), NULL);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_message_got_chunk_cb), NULL);
 }
 
 static void
@@ -682,15 +1815,21 @@ on_fhir_request_cb (SoupServer        *server,
   KithFhirServer *self = KITH_FHIR_SERVER (user_data);
 
   /* With raw-paths set, @path is exactly as sent, still percent-encoded;
-   * route_request decodes it one segment at a time. The query string is
-   * not used by any interaction yet. */
+   * route_request decodes it one segment at a time. Interactions read the
+   * raw query themselves (libsoup's table keeps one value per name). */
   route_request (self, msg, path != NULL ? path : "");
 }
+
+/* --- GObject --------------------------------------------------------------- */
 
 static void
 kith_fhir_server_dispose (GObject *object)
 {
   KithFhirServer *self = (KithFhirServer *)object;
+
+  /* What was done is kept, even when its replies can no longer go out. */
+  if (self->store != NULL)
+    batch_finish (self, TRUE);
 
   if (self->soup_server != NULL)
     {
@@ -711,6 +1850,7 @@ kith_fhir_server_finalize (GObject *object)
 
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->capability_statement, json_object_unref);
+  g_clear_pointer (&self->batch_held, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kith_fhir_server_parent_class)->finalize (object);
 }
@@ -809,6 +1949,7 @@ kith_fhir_server_class_init (KithFhirServerClass *klass)
 static void
 kith_fhir_server_init (KithFhirServer *self)
 {
+  self->batch_held = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 GInetSocketAddress *
@@ -988,6 +2129,10 @@ void
 kith_fhir_server_disconnect (KithFhirServer *self)
 {
   g_return_if_fail (KITH_IS_FHIR_SERVER (self));
+
+  /* Commit what was done first; the held replies are lost with their
+   * connections, and clients retry (harmlessly). */
+  batch_finish (self, TRUE);
 
   if (self->soup_server != NULL)
     soup_server_disconnect (self->soup_server);

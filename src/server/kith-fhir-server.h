@@ -49,7 +49,8 @@ gboolean            kith_fhir_server_listen                 (KithFhirServer     
 guint16             kith_fhir_server_get_port               (KithFhirServer      *self);
 /* "http://127.0.0.1:PORT/fhir", or NULL before listening. */
 const char         *kith_fhir_server_get_base_url           (KithFhirServer      *self);
-/* Closes the listeners and every open connection. */
+/* Commits what is pending, then closes the listeners and every open
+ * connection. */
 void                kith_fhir_server_disconnect             (KithFhirServer      *self);
 
 G_END_DECLS

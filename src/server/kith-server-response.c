@@ -11,12 +11,23 @@
 #include <string.h>
 
 #include "kith-fhir.h"
+#include "kith-patient.h"
 #include "kith-server-response.h"
+#include "kith-store.h"
 
 JsonObject *
 kith_server_outcome_new (const char *severity,
                          const char *code,
                          const char *diagnostics)
+{
+  return kith_server_outcome_new_at (severity, code, diagnostics, NULL);
+}
+
+JsonObject *
+kith_server_outcome_new_at (const char *severity,
+                            const char *code,
+                            const char *diagnostics,
+                            const char *expression)
 {
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -39,6 +50,13 @@ kith_server_outcome_new (const char *severity,
     {
       json_builder_set_member_name (builder, "diagnostics");
       json_builder_add_string_value (builder, diagnostics);
+    }
+  if (expression != NULL)
+    {
+      json_builder_set_member_name (builder, "expression");
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, expression);
+      json_builder_end_array (builder);
     }
   json_builder_end_object (builder);
   json_builder_end_array (builder);
@@ -126,4 +144,136 @@ kith_server_set_version_headers (SoupServerMessage *msg,
           soup_message_headers_replace (headers, "Last-Modified", http_date);
         }
     }
+}
+
+guint
+kith_server_describe_error (const GError  *error,
+                            const char    *type,
+                            const char   **code,
+                            char         **diagnostics)
+{
+  g_return_val_if_fail (error != NULL, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+  g_return_val_if_fail (code != NULL && diagnostics != NULL, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+
+  if (type == NULL)
+    type = "requested";
+
+  /* Every text is written here, never taken from the error: messages from
+   * below may quote what they refused. */
+  if (error->domain == KITH_STORE_ERROR)
+    {
+      switch ((KithStoreError) error->code)
+        {
+        case KITH_STORE_ERROR_NOT_FOUND:
+        case KITH_STORE_ERROR_WRONG_TYPE:
+          *code = KITH_ISSUE_NOT_FOUND;
+          *diagnostics = g_strdup_printf ("No %s resource or version has that id", type);
+          return SOUP_STATUS_NOT_FOUND;
+
+        case KITH_STORE_ERROR_GONE:
+          *code = KITH_ISSUE_DELETED;
+          *diagnostics = g_strdup_printf ("That %s resource has been deleted", type);
+          return SOUP_STATUS_GONE;
+
+        case KITH_STORE_ERROR_VERSION_CONFLICT:
+          *code = KITH_ISSUE_CONFLICT;
+          *diagnostics = g_strdup_printf ("The %s resource has changed since the version named in "
+                                          "If-Match: read the current version and merge", type);
+          return SOUP_STATUS_PRECONDITION_FAILED;
+
+        case KITH_STORE_ERROR_INVALID:
+          *code = KITH_ISSUE_INVALID;
+          *diagnostics = g_strdup_printf ("The %s resource is not valid", type);
+          return SOUP_STATUS_BAD_REQUEST;
+
+        case KITH_STORE_ERROR_BUSY:
+          *code = KITH_ISSUE_TRANSIENT;
+          *diagnostics = g_strdup ("The store is busy; try again shortly");
+          return SOUP_STATUS_SERVICE_UNAVAILABLE;
+
+        case KITH_STORE_ERROR_DISK_FULL:
+          *code = KITH_ISSUE_NO_STORE;
+          *diagnostics = g_strdup ("The server has no room to store this now; nothing was changed");
+          return SOUP_STATUS_SERVICE_UNAVAILABLE;
+
+        case KITH_STORE_ERROR_OPEN:
+        case KITH_STORE_ERROR_CORRUPT:
+        case KITH_STORE_ERROR_NOT_KITH:
+        case KITH_STORE_ERROR_NEWER_SCHEMA:
+        case KITH_STORE_ERROR_FAILED:
+        default:
+          break;
+        }
+    }
+  else if (error->domain == KITH_PATIENT_ERROR)
+    {
+      *code = KITH_ISSUE_BUSINESS_RULE;
+      switch ((KithPatientError) error->code)
+        {
+        case KITH_PATIENT_ERROR_INVALID_NHS_NUMBER:
+          *diagnostics = g_strdup ("The Patient's NHS number is not valid");
+          break;
+        case KITH_PATIENT_ERROR_INVALID_BIRTH_DATE:
+          *diagnostics = g_strdup ("The Patient's birth date is not a real past date");
+          break;
+        case KITH_PATIENT_ERROR_MISSING_NAME:
+          *diagnostics = g_strdup ("A Patient needs at least a family name or a given name");
+          break;
+        case KITH_PATIENT_ERROR_INVALID_RESOURCE:
+        default:
+          *diagnostics = g_strdup ("The Patient resource is not valid");
+          break;
+        }
+      return SOUP_STATUS_UNPROCESSABLE_ENTITY;
+    }
+  else if (error->domain == KITH_FHIR_ERROR)
+    {
+      *code = KITH_ISSUE_INVALID;
+      switch ((KithFhirError) error->code)
+        {
+        case KITH_FHIR_ERROR_MALFORMED:
+          *diagnostics = g_strdup_printf ("The body is not JSON, or is nested more than "
+                                          "%d levels deep", KITH_FHIR_MAX_DEPTH);
+          break;
+        case KITH_FHIR_ERROR_NOT_RESOURCE:
+          *diagnostics = g_strdup ("The body is not a FHIR resource "
+                                   "(a JSON object with a resourceType)");
+          break;
+        case KITH_FHIR_ERROR_UNKNOWN_TYPE:
+          *diagnostics = g_strdup ("The body's resourceType is not one this server holds");
+          break;
+        case KITH_FHIR_ERROR_INVALID_ID:
+        default:
+          *diagnostics = g_strdup ("The body's id is not a valid FHIR id");
+          break;
+        }
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+
+  /* Store messages name tables and sqlite states, never record contents. */
+  g_warning ("Store failure on a %s resource: %s (%s %d)", type, error->message,
+             g_quark_to_string (error->domain), error->code);
+  *code = KITH_ISSUE_EXCEPTION;
+  *diagnostics = g_strdup ("Internal server error");
+
+  return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+}
+
+void
+kith_server_respond_error (SoupServerMessage *msg,
+                           const GError      *error,
+                           const char        *type)
+{
+  g_autofree char *diagnostics = NULL;
+  const char *code = NULL;
+  guint status;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (error != NULL);
+
+  status = kith_server_describe_error (error, type, &code, &diagnostics);
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Retry-After", "1");
+  kith_server_respond_outcome (msg, status, code, diagnostics);
 }

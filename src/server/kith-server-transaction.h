@@ -1,0 +1,30 @@
+/* kith-server-transaction.h
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "kith-store.h"
+
+G_BEGIN_DECLS
+
+/* The most entries one transaction may hold. */
+#define KITH_SERVER_TRANSACTION_MAX_ENTRIES 1000
+
+/* Runs the transaction Bundle in @body (JSON text of @length bytes) on
+ * @store, all or nothing, inside one store transaction (a savepoint when
+ * one is open already). Returns what to send: the transaction-response
+ * Bundle with @status 200, or an OperationOutcome with the failing entry's
+ * status, saying which entry (by index) failed. @base_url makes
+ * "[base]/Type/id" entry URLs acceptable as well as "Type/id". */
+JsonObject *kith_server_transaction_run (KithStore   *store,
+                                         const char  *body,
+                                         gsize        length,
+                                         const char  *base_url,
+                                         guint       *status);
+
+G_END_DECLS
