@@ -114,6 +114,19 @@ test_references_and_meta (void)
 }
 
 static void
+test_bookkeeping_is_not_a_conflict (void)
+{
+  guint n;
+  g_autofree char *out = merge ("{\"extension\":[{\"url\":\"" KITH_FHIR_SD "last-edited-by\",\"valueString\":\"X\"}]}",
+                                "{\"extension\":[{\"url\":\"" KITH_FHIR_SD "last-edited-by\",\"valueString\":\"Mine\"}]}",
+                                "{\"extension\":[{\"url\":\"" KITH_FHIR_SD "last-edited-by\",\"valueString\":\"Theirs\"}]}",
+                                &n, NULL);
+
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_nonnull (strstr (out, "Mine"));
+}
+
+static void
 test_inputs_untouched (void)
 {
   g_autoptr(JsonObject) b = parse ("{\"x\":{\"y\":1}}");
@@ -141,6 +154,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/merge/delete-unchanged", test_delete_unchanged);
   g_test_add_func ("/merge/references-and-meta", test_references_and_meta);
   g_test_add_func ("/merge/inputs-untouched", test_inputs_untouched);
+  g_test_add_func ("/merge/bookkeeping", test_bookkeeping_is_not_a_conflict);
 
   return g_test_run ();
 }

@@ -646,6 +646,8 @@ load_previous (KithAssessment  *self,
   return TRUE;
 }
 
+/* The newest assessment of the person themselves (a carer's own
+ * assessment is filed with the person, but is the carer's). */
 static char *
 find_last_assessment (KithStore   *store,
                       const char  *patient_id,
@@ -653,21 +655,29 @@ find_last_assessment (KithStore   *store,
                       GError     **error)
 {
   g_autoptr(GPtrArray) ids = NULL;
+  g_autofree char *subject = g_strdup_printf ("Patient/%s", patient_id);
 
   ids = list_ids (store,
                   status
                   ? "SELECT id FROM resource WHERE patient_id = ?1 AND type = 'QuestionnaireResponse'"
                     " AND code = '" KITH_HOLISTIC_ASSESSMENT_URL "' AND status = ?2 AND deleted = 0"
-                    " ORDER BY last_updated DESC LIMIT 1"
+                    " ORDER BY last_updated DESC"
                   : "SELECT id FROM resource WHERE patient_id = ?1 AND type = 'QuestionnaireResponse'"
                     " AND code = '" KITH_HOLISTIC_ASSESSMENT_URL "' AND deleted = 0"
-                    " ORDER BY last_updated DESC LIMIT 1",
+                    " ORDER BY last_updated DESC",
                   patient_id, status, error);
   if (ids == NULL)
     return NULL;
-  if (ids->len == 0)
-    return g_strdup ("");
-  return g_strdup (ids->pdata[0]);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(JsonObject) envelope = kith_store_read_resource (store, "QuestionnaireResponse", ids->pdata[i], NULL);
+      JsonNode *ref = envelope ? json_object_get_member (envelope, "subject") : NULL;
+
+      if (ref && JSON_NODE_HOLDS_OBJECT (ref) &&
+          g_strcmp0 (kith_fhir_get_string (json_node_get_object (ref), "reference"), subject) == 0)
+        return g_strdup (ids->pdata[i]);
+    }
+  return g_strdup ("");
 }
 
 static gboolean

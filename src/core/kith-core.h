@@ -19,3 +19,4 @@
 #include "kith-care-plan.h"
 #include "kith-merge.h"
 #include "kith-option-library.h"
+#include "kith-sync.h"

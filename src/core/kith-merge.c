@@ -12,6 +12,7 @@
 
 #include "kith-fhir.h"
 #include "kith-merge.h"
+#include "kith-types.h"
 
 void
 kith_merge_conflict_free (KithMergeConflict *conflict)
@@ -179,6 +180,9 @@ merge_objects (JsonObject *base,
 
           if (!g_hash_table_add (done, (gpointer) name))
             continue;
+          /* Versioning is the store's, set from @remote afterwards. */
+          if (*path == '\0' && g_str_equal (name, "meta"))
+            continue;
           result = merge_nodes (base ? json_object_get_member (base, name) : NULL,
                                 local ? json_object_get_member (local, name) : NULL,
                                 remote ? json_object_get_member (remote, name) : NULL,
@@ -189,6 +193,23 @@ merge_objects (JsonObject *base,
     }
   json_node_take_object (node, merged);
   return node;
+}
+
+/* Fields that describe the edit itself (who saved it, what it changed):
+ * every edit changes them, so they are never a conflict; the edit being
+ * applied on top keeps its own. */
+static gboolean
+is_bookkeeping (const char *path)
+{
+  static const char * const paths[] = {
+    "extension[" KITH_FHIR_SD "last-edited-by]",
+    "extension[" KITH_FHIR_SD "change-summary]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    if (g_str_has_prefix (path, paths[i]))
+      return TRUE;
+  return FALSE;
 }
 
 /* NULL means absent, on input and output. */
@@ -205,6 +226,9 @@ merge_nodes (JsonNode   *base,
     return remote ? kith_json_deep_copy (remote) : NULL;   /* only remote changed */
   if (nodes_equal (base, remote))
     return local ? kith_json_deep_copy (local) : NULL;     /* only local changed */
+
+  if (is_bookkeeping (path))
+    return local ? kith_json_deep_copy (local) : NULL;
 
   /* Both changed, differently: go inside when both are still containers. */
   if (local && remote && JSON_NODE_HOLDS_OBJECT (local) && JSON_NODE_HOLDS_OBJECT (remote))

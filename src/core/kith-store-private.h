@@ -32,4 +32,43 @@ gboolean      kith_store_get_name_order (KithStore      *self,
                                          gsize          *n_rank_of,
                                          GError        **error);
 
+/* --- sync (kith-sync.c) ------------------------------------------------ */
+
+/* The server took the edit that was local version @sent_version and holds
+ * it as @server_resource (its versionId is the server's; NULL for a
+ * deletion, with @server_version from the ETag). If nothing was edited
+ * here since, that becomes the current version and the outbox entry goes;
+ * otherwise the newer local edit stays queued on top of it. */
+gboolean      kith_store_apply_pushed   (KithStore   *self,
+                                         const char  *type,
+                                         const char  *id,
+                                         const char  *sent_version,
+                                         JsonObject  *server_resource,
+                                         const char  *server_version,
+                                         GError     **error);
+/* A deletion pulled from the server, as a tombstone version. */
+gboolean      kith_store_apply_server_delete (KithStore   *self,
+                                              const char  *type,
+                                              const char  *id,
+                                              const char  *server_version,
+                                              const char  *last_updated,
+                                              GError     **error);
+/* The local edit now sits on @server_version (after a merge). */
+gboolean      kith_store_rebase_outbox  (KithStore   *self,
+                                         const char  *type,
+                                         const char  *id,
+                                         const char  *server_version,
+                                         GError     **error);
+gboolean      kith_store_has_version    (KithStore   *self,
+                                         const char  *type,
+                                         const char  *id,
+                                         const char  *version_id);
+const char   *kith_store_get_setting    (KithStore   *self,
+                                         const char  *key,
+                                         char       **owned);
+gboolean      kith_store_set_setting    (KithStore   *self,
+                                         const char  *key,
+                                         const char  *value,
+                                         GError     **error);
+
 G_END_DECLS

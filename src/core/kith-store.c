@@ -39,6 +39,8 @@ struct _KithStore
   gsize       n_rank_of;
   gint64      name_order_data_version;
   gboolean    name_order_stale;
+
+  gboolean    sync_enabled;
 };
 
 G_DEFINE_FINAL_TYPE (KithStore, kith_store, G_TYPE_OBJECT)
@@ -112,6 +114,26 @@ static const char * const migrations[] = {
   "CREATE INDEX resource_by_code ON resource (patient_id, type, code, last_updated) WHERE patient_id IS NOT NULL;"
   "CREATE INDEX resource_by_assessment ON resource (assessment_id) WHERE assessment_id IS NOT NULL;"
   "ALTER TABLE patient_index ADD COLUMN open_alerts INTEGER NOT NULL DEFAULT 0;",
+
+  /* 2 → 3: offline-first sync. A resource knows the server version it is
+   * based on and whether it has local edits; the outbox queues them; the
+   * server reads history by time. */
+  "ALTER TABLE resource ADD COLUMN server_version TEXT;"
+  "ALTER TABLE resource ADD COLUMN dirty INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX resource_history_by_updated ON resource_history (last_updated);"
+  "CREATE TABLE store_setting (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+  "CREATE TABLE outbox ("
+  "  seq                 INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  type                TEXT NOT NULL,"
+  "  id                  TEXT NOT NULL,"
+  "  base_server_version TEXT,"
+  "  queued              TEXT NOT NULL,"
+  "  state               TEXT NOT NULL DEFAULT 'pending',"   /* pending, conflict, rejected */
+  "  attempts            INTEGER NOT NULL DEFAULT 0,"
+  "  last_error          TEXT,"
+  "  outcome             TEXT,"
+  "  UNIQUE (type, id)"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KITH_STORE_SCHEMA_VERSION);
@@ -392,6 +414,13 @@ kith_store_open (const char  *path,
       !exec_sql (self, "PRAGMA foreign_keys = ON", error) ||
       !migrate (self, version, error))
     return NULL;
+
+  {
+    gint64 enabled = 0;
+
+    query_int (self, "SELECT count(*) FROM store_setting WHERE key = 'sync' AND value = 'on'", &enabled, NULL);
+    self->sync_enabled = enabled > 0;
+  }
 
   return g_steal_pointer (&self);
 }
@@ -832,6 +861,69 @@ check_resource (JsonObject  *resource,
   return TRUE;
 }
 
+/* On a syncing store, a local edit is "<server version>.L<n>": a name no
+ * server gives, so pulled and local versions never collide. */
+static char *
+next_local_version (KithStore   *self,
+                    const char  *type,
+                    const char  *id,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self,
+                                           "SELECT (SELECT server_version FROM resource WHERE type = ?1 AND id = ?2),"
+                                           "       (SELECT count(*) FROM resource_history WHERE type = ?1 AND id = ?2)",
+                                           error);
+  g_autofree char *base = NULL;
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      base = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      n = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  return g_strdup_printf ("%s.L%" G_GINT64_FORMAT, base ? base : "0", n + 1);
+}
+
+/* Marks the resource edited here and queues it, keeping the base of the
+ * first unsent edit: the server must be asked to apply the change to the
+ * version it was made on. */
+static gboolean
+queue_local_edit (KithStore   *self,
+                  const char  *type,
+                  const char  *id,
+                  const char  *now,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = kith_store_prepare (self, "UPDATE resource SET dirty = 1 WHERE type = ?1 AND id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = kith_store_prepare (self,
+                             "INSERT INTO outbox (type, id, base_server_version, queued)"
+                             " VALUES (?1, ?2, (SELECT server_version FROM resource WHERE type = ?1 AND id = ?2), ?3)"
+                             " ON CONFLICT (type, id) DO UPDATE SET"
+                             "   state = CASE state WHEN 'rejected' THEN 'pending' ELSE state END,"
+                             "   last_error = CASE state WHEN 'rejected' THEN NULL ELSE last_error END",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, now);
+  return step_done (self, stmt, error);
+}
+
 static char *
 next_version (const char *current)
 {
@@ -891,11 +983,19 @@ kith_store_save_resource (KithStore   *self,
       goto fail;
     }
 
-  version = next_version (current);
   now = kith_fhir_now_instant ();
+  if (self->sync_enabled)
+    {
+      if (!(version = next_local_version (self, type, id, error)))
+        goto fail;
+    }
+  else
+    version = next_version (current);
   kith_fhir_set_meta (resource, version, now);
 
   if (!write_version (self, type, id, version, now, resource, TRUE, error))
+    goto fail;
+  if (self->sync_enabled && !queue_local_edit (self, type, id, now, error))
     goto fail;
 
   return kith_store_commit (self, error);
@@ -903,6 +1003,44 @@ kith_store_save_resource (KithStore   *self,
 fail:
   kith_store_rollback (self);
   return FALSE;
+}
+
+static gboolean
+is_dirty (KithStore  *self,
+          const char *type,
+          const char *id)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self, "SELECT dirty FROM resource WHERE type = ?1 AND id = ?2", NULL);
+  gboolean dirty = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    dirty = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  return dirty;
+}
+
+static gboolean
+set_server_version (KithStore   *self,
+                    const char  *type,
+                    const char  *id,
+                    const char  *version,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self,
+                                           "UPDATE resource SET server_version = ?3, dirty = 0"
+                                           " WHERE type = ?1 AND id = ?2",
+                                           error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, version);
+  return step_done (self, stmt, error);
 }
 
 gboolean
@@ -950,7 +1088,13 @@ kith_store_import_resource (KithStore   *self,
   if (!lookup_current (self, type, id, &current, &current_updated, NULL, error))
     goto fail;
   make_current = current == NULL || strcmp (updated, current_updated) >= 0;
+  /* A version from the server never replaces an edit made here that is not
+   * yet sent: it waits in history, and the push merges against it. */
+  if (make_current && current != NULL && is_dirty (self, type, id))
+    make_current = FALSE;
   if (!write_version (self, type, id, version, updated, resource, make_current, error))
+    goto fail;
+  if (make_current && !set_server_version (self, type, id, version, error))
     goto fail;
 
   return kith_store_commit (self, error);
@@ -982,9 +1126,17 @@ kith_store_delete_resource (KithStore   *self,
       kith_store_rollback (self);
       return TRUE;  /* deleting what is not there is done already */
     }
-  version = next_version (current);
   now = kith_fhir_now_instant ();
+  if (self->sync_enabled)
+    {
+      if (!(version = next_local_version (self, type, id, error)))
+        goto fail;
+    }
+  else
+    version = next_version (current);
   if (!write_version (self, type, id, version, now, NULL, TRUE, error))
+    goto fail;
+  if (self->sync_enabled && !queue_local_edit (self, type, id, now, error))
     goto fail;
   return kith_store_commit (self, error);
 
@@ -1359,4 +1511,220 @@ kith_store_get_name_order (KithStore      *self,
   *rank_of = self->rank_of;
   *n_rank_of = self->n_rank_of;
   return TRUE;
+}
+
+gboolean
+kith_store_get_sync_enabled (KithStore *self)
+{
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+  return self->sync_enabled;
+}
+
+gboolean
+kith_store_set_sync_enabled (KithStore  *self,
+                             gboolean    enabled,
+                             GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+
+  stmt = kith_store_prepare (self,
+                             "INSERT INTO store_setting (key, value) VALUES ('sync', ?1)"
+                             " ON CONFLICT (key) DO UPDATE SET value = ?1",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, enabled ? "on" : "off");
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  self->sync_enabled = enabled;
+  return TRUE;
+}
+
+gint64
+kith_store_count_unsynced (KithStore *self)
+{
+  gint64 n = 0;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), -1);
+  if (!query_int (self, "SELECT count(*) FROM outbox", &n, NULL))
+    return -1;
+  return n;
+}
+
+gboolean
+kith_store_has_version (KithStore  *self,
+                        const char *type,
+                        const char *id,
+                        const char *version_id)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self,
+                                           "SELECT 1 FROM resource_history WHERE type = ?1 AND id = ?2 AND version_id = ?3",
+                                           NULL);
+  gboolean held;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, version_id);
+  held = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return held;
+}
+
+static gboolean
+delete_outbox (KithStore   *self,
+               const char  *type,
+               const char  *id,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self, "DELETE FROM outbox WHERE type = ?1 AND id = ?2", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+kith_store_rebase_outbox (KithStore   *self,
+                          const char  *type,
+                          const char  *id,
+                          const char  *server_version,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!kith_store_begin (self, error))
+    return FALSE;
+  stmt = kith_store_prepare (self,
+                             "UPDATE outbox SET base_server_version = ?3, state = 'pending', outcome = NULL"
+                             " WHERE type = ?1 AND id = ?2",
+                             error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, server_version);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  stmt = kith_store_prepare (self, "UPDATE resource SET server_version = ?3 WHERE type = ?1 AND id = ?2", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, server_version);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  return kith_store_commit (self, error);
+
+fail:
+  kith_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+kith_store_apply_pushed (KithStore   *self,
+                         const char  *type,
+                         const char  *id,
+                         const char  *sent_version,
+                         JsonObject  *server_resource,
+                         const char  *server_version,
+                         GError     **error)
+{
+  g_autofree char *current = NULL;
+  gboolean deleted = FALSE;
+  const char *updated = server_resource ? kith_fhir_get_last_updated (server_resource) : NULL;
+  g_autofree char *now = kith_fhir_now_instant ();
+  gboolean unchanged_since;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+
+  if (!kith_store_begin (self, error))
+    return FALSE;
+  if (!lookup_current (self, type, id, &current, NULL, &deleted, error))
+    goto fail;
+  unchanged_since = g_strcmp0 (current, sent_version) == 0;
+
+  if (server_version && !kith_store_has_version (self, type, id, server_version) &&
+      !write_version (self, type, id, server_version, updated ? updated : now, server_resource,
+                      unchanged_since, error))
+    goto fail;
+  if (unchanged_since)
+    {
+      if (!set_server_version (self, type, id, server_version, error) ||
+          !delete_outbox (self, type, id, error))
+        goto fail;
+    }
+  else if (!kith_store_rebase_outbox (self, type, id, server_version, error))
+    goto fail;
+  return kith_store_commit (self, error);
+
+fail:
+  kith_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+kith_store_apply_server_delete (KithStore   *self,
+                                const char  *type,
+                                const char  *id,
+                                const char  *server_version,
+                                const char  *last_updated,
+                                GError     **error)
+{
+  gboolean make_current;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+
+  if (kith_store_has_version (self, type, id, server_version))
+    return TRUE;
+  if (!kith_store_begin (self, error))
+    return FALSE;
+  make_current = !is_dirty (self, type, id);
+  if (!write_version (self, type, id, server_version, last_updated, NULL, make_current, error) ||
+      (make_current && !set_server_version (self, type, id, server_version, error)))
+    {
+      kith_store_rollback (self);
+      return FALSE;
+    }
+  return kith_store_commit (self, error);
+}
+
+const char *
+kith_store_get_setting (KithStore  *self,
+                        const char *key,
+                        char      **owned)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self, "SELECT value FROM store_setting WHERE key = ?1", NULL);
+
+  *owned = NULL;
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    *owned = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return *owned;
+}
+
+gboolean
+kith_store_set_setting (KithStore   *self,
+                        const char  *key,
+                        const char  *value,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self,
+                                           "INSERT INTO store_setting (key, value) VALUES (?1, ?2)"
+                                           " ON CONFLICT (key) DO UPDATE SET value = ?2",
+                                           error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+  return step_done (self, stmt, error);
 }

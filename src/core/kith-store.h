@@ -32,7 +32,7 @@ typedef enum
 } KithStoreError;
 
 /* The schema this build writes; see kith-store-schema.c */
-#define KITH_STORE_SCHEMA_VERSION 2
+#define KITH_STORE_SCHEMA_VERSION 3
 
 #define KITH_TYPE_STORE (kith_store_get_type ())
 
@@ -104,6 +104,17 @@ KithPatient *kith_store_load_patient        (KithStore    *self,
 gboolean    kith_store_save_patient         (KithStore    *self,
                                              KithPatient  *patient,
                                              GError      **error);
+
+/* A professional's own store syncs with a practice server: then every
+ * local edit is also queued in the outbox, in the same transaction, and
+ * local versions are named "<server version>.L<n>" so they can never be
+ * mistaken for the server's. Kept in the store. */
+gboolean    kith_store_get_sync_enabled     (KithStore    *self);
+gboolean    kith_store_set_sync_enabled     (KithStore    *self,
+                                             gboolean      enabled,
+                                             GError      **error);
+/* Edits not yet on the server (outbox entries in any state). */
+gint64      kith_store_count_unsynced       (KithStore    *self);
 
 /* Integrity: runs PRAGMA integrity_check, TRUE when "ok". */
 gboolean    kith_store_check_integrity      (KithStore    *self,

@@ -7,6 +7,7 @@
  *
  *   kith-tool instruments [--json]
  *   kith-tool score FILE.json
+ *   kith-tool sync --profile DIR --server URL [--user USER] [--timeout SECONDS]
  *   kith-tool export-plan (--store FILE | --profile DIR) --person ID --pdf OUT
  *                         [--large-print] [--crisis-first]
  *       the person's current care plan as the PDF they keep at home (0600)
@@ -25,6 +26,8 @@
 #include <glib/gi18n.h>
 #include <pango/pangocairo.h>
 
+#include <libsecret/secret.h>
+
 #include "kith-core.h"
 #include "kith-plan-document.h"
 
@@ -36,7 +39,9 @@ usage (void)
               "  kith-tool score FILE.json        score a QuestionnaireResponse for a bundled instrument\n"
               "  kith-tool export-plan (--store FILE | --profile DIR) --person ID --pdf OUT\n"
               "                        [--large-print] [--crisis-first]\n"
-              "                                   the person's current care plan as the PDF they keep at home\n");
+              "                                   the person's current care plan as the PDF they keep at home\n"
+              "  kith-tool sync --profile DIR --server URL [--user USER] [--timeout SECONDS]\n"
+              "                                   one sync cycle with a FHIR R4 server; prints what it did as JSON\n");
   return 2;
 }
 
@@ -410,6 +415,121 @@ command_export_plan (int   argc,
   return 0;
 }
 
+static void
+add_strings (JsonBuilder *builder,
+             const char  *member,
+             GPtrArray   *strings)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; strings && i < strings->len; i++)
+    json_builder_add_string_value (builder, strings->pdata[i]);
+  json_builder_end_array (builder);
+}
+
+/* The bearer token kept for this server and user in the keyring, if any.
+ * Credentials live in libsecret, never in files or on the command line. */
+static char *
+lookup_token (const char *server,
+              const char *user)
+{
+  static const SecretSchema schema = {
+    "care.kith.Kith.Token", SECRET_SCHEMA_NONE,
+    { { "server", SECRET_SCHEMA_ATTRIBUTE_STRING }, { "user", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+  };
+  g_autoptr(GError) error = NULL;
+  char *token = secret_password_lookup_sync (&schema, NULL, &error, "server", server, "user", user, NULL);
+
+  if (error)
+    g_printerr ("kith-tool: the keyring could not be read (%s); syncing without signing in\n", error->message);
+  return token;
+}
+
+static int
+command_sync (int   argc,
+              char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("— one sync cycle");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(KithStore) store = NULL;
+  g_autoptr(KithSyncClient) client = NULL;
+  g_autoptr(KithSyncReport) report = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  int timeout = 15;
+  GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile, "The professional's profile (holds kith.db)", "DIR" },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, "The FHIR R4 base URL, e.g. http://127.0.0.1:8765/fhir", "URL" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, "Sign in as this user (token from the keyring)", "USER" },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds to wait for each reply (default 15)", "SECONDS" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+    {
+      g_printerr ("kith-tool: %s\n", error ? error->message : "unexpected arguments");
+      return usage ();
+    }
+  if (profile == NULL || server == NULL)
+    {
+      g_printerr ("kith-tool: sync needs --profile DIR and --server URL\n");
+      return usage ();
+    }
+  path = g_build_filename (profile, "kith.db", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_printerr ("kith-tool: there is no Kith store in %s\n", profile);
+      return 1;
+    }
+  if (!(store = kith_store_open (path, &error)))
+    {
+      g_printerr ("kith-tool: %s\n", error->message);
+      return 1;
+    }
+  /* A profile that syncs queues its edits from now on. */
+  if (!kith_store_get_sync_enabled (store) && !kith_store_set_sync_enabled (store, TRUE, &error))
+    {
+      g_printerr ("kith-tool: %s\n", error->message);
+      return 1;
+    }
+  g_clear_object (&store);
+
+  client = kith_sync_client_new (path, server);
+  kith_sync_client_set_timeout (client, (guint) CLAMP (timeout, 1, 600));
+  if (user && (token = lookup_token (server, user)) != NULL)
+    kith_sync_client_set_token (client, token);
+
+  report = kith_sync_client_sync (client, NULL, &error);
+  if (report == NULL)
+    {
+      g_printerr ("kith-tool: sync failed: %s\n", error->message);
+      g_printerr ("kith-tool: %" G_GINT64_FORMAT " change(s) still waiting to be sent\n",
+                  kith_sync_client_get_pending_count (client));
+      return 1;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "pushed");
+  json_builder_add_int_value (builder, report->pushed);
+  json_builder_set_member_name (builder, "pulled");
+  json_builder_add_int_value (builder, report->pulled);
+  json_builder_set_member_name (builder, "merged");
+  json_builder_add_int_value (builder, report->merged);
+  add_strings (builder, "conflicts", report->conflicts);
+  add_strings (builder, "rejected", report->rejected);
+  json_builder_set_member_name (builder, "pending");
+  json_builder_add_int_value (builder, report->pending);
+  json_builder_end_object (builder);
+  print_json (builder);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -424,6 +544,8 @@ main (int   argc,
     return command_instruments (argc, argv);
   if (g_str_equal (argv[1], "score"))
     return command_score (argc, argv);
+  if (g_str_equal (argv[1], "sync"))
+    return command_sync (argc, argv);
   if (g_str_equal (argv[1], "export-plan"))
     return command_export_plan (argc, argv);
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))

@@ -1,0 +1,1597 @@
+/* kith-sync.c
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Offline-first sync with any FHIR R4 server, using only standard
+ * interactions (architecture.md, "Sync: offline first"):
+ *
+ *  - push: the outbox in order, each edit a PUT with If-Match on the server
+ *    version it was made on. A stale version (412 or 409, servers differ)
+ *    fetches the server's, merges three ways, and pushes the result; what
+ *    cannot be merged waits for a person, both sides kept.
+ *  - pull: system _history since the last pull (less an overlap), or per
+ *    type search on _lastUpdated where the server has no system history;
+ *    versions already held are skipped.
+ *
+ * A cycle runs on a worker thread with its own store connection and a
+ * blocking libsoup session, so the window never waits on the network.
+ */
+
+#define G_LOG_DOMAIN "kith-sync"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "kith-fhir.h"
+#include "kith-merge.h"
+#include "kith-store-private.h"
+#include "kith-sync.h"
+
+#define PAGE_SIZE       200
+#define MAX_PAGES       5000
+#define PULL_OVERLAP_S  2
+#define MAX_BACKOFF_MS  (5 * 60 * 1000)
+
+struct _KithSyncClient
+{
+  GObject   parent_instance;
+
+  char     *store_path;
+  char     *base_url;
+  char     *token;
+  guint     timeout;
+
+  gboolean  work_offline;
+  gboolean  syncing;
+  gboolean  online;
+  gboolean  sign_in_needed;
+  gint64    pending;
+  guint     conflicts;
+  char     *last_success;
+  char     *last_error;
+  guint     failures;       /* in a row, for backoff */
+  guint     retry_after_ms; /* from a 429 */
+};
+
+G_DEFINE_FINAL_TYPE (KithSyncClient, kith_sync_client, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (kith-sync-error-quark, kith_sync_error)
+
+enum {
+  PROP_0,
+  PROP_ONLINE,
+  PROP_SYNCING,
+  PROP_PENDING_COUNT,
+  PROP_CONFLICTS,
+  PROP_LAST_SUCCESS,
+  PROP_LAST_ERROR,
+  PROP_SIGN_IN_NEEDED,
+  PROP_WORK_OFFLINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Everything one cycle needs, copied, so the worker shares nothing. */
+typedef struct
+{
+  char           *store_path;
+  char           *base_url;
+  char           *token;
+  guint           timeout;
+
+  KithStore      *store;
+  SoupSession    *session;
+  GCancellable   *cancellable;
+  GUri           *base_uri;
+  gboolean        system_history;
+  GHashTable     *searchable;     /* types with _lastUpdated search */
+  GHashTable     *versioned;      /* types with versioned update */
+
+  KithSyncReport *report;
+  /* Outcome for the client's properties */
+  gboolean        reached;
+  gboolean        sign_in_needed;
+  guint           retry_after_ms;
+  gint64          pending;
+  guint           conflicts;
+} Cycle;
+
+typedef struct
+{
+  guint   status;
+  GBytes *body;
+  char   *etag_version;
+  char   *last_modified;
+  char   *retry_after;
+} Reply;
+
+void
+kith_sync_report_free (KithSyncReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&report->rejected, g_ptr_array_unref);
+  g_free (report);
+}
+
+void
+kith_sync_conflict_free (KithSyncConflict *conflict)
+{
+  if (conflict == NULL)
+    return;
+  g_free (conflict->type);
+  g_free (conflict->id);
+  g_clear_pointer (&conflict->base, json_object_unref);
+  g_clear_pointer (&conflict->local, json_object_unref);
+  g_clear_pointer (&conflict->remote, json_object_unref);
+  g_free (conflict->remote_version);
+  g_strfreev (conflict->paths);
+  g_free (conflict);
+}
+
+static void
+reply_clear (Reply *reply)
+{
+  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_clear_pointer (&reply->etag_version, g_free);
+  g_clear_pointer (&reply->last_modified, g_free);
+  g_clear_pointer (&reply->retry_after, g_free);
+  reply->status = 0;
+}
+
+static void
+cycle_free (Cycle *cycle)
+{
+  g_free (cycle->store_path);
+  g_free (cycle->base_url);
+  g_free (cycle->token);
+  g_clear_object (&cycle->store);
+  g_clear_object (&cycle->session);
+  g_clear_object (&cycle->cancellable);
+  g_clear_pointer (&cycle->base_uri, g_uri_unref);
+  g_clear_pointer (&cycle->searchable, g_hash_table_unref);
+  g_clear_pointer (&cycle->versioned, g_hash_table_unref);
+  kith_sync_report_free (cycle->report);
+  g_free (cycle);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Cycle, cycle_free)
+
+/* --- HTTP ------------------------------------------------------------------ */
+
+/* W/"3", "3" or 3 → 3 */
+static char *
+version_from_etag (const char *etag)
+{
+  const char *start;
+  gsize len;
+
+  if (etag == NULL)
+    return NULL;
+  start = g_str_has_prefix (etag, "W/") ? etag + 2 : etag;
+  len = strlen (start);
+  if (len >= 2 && start[0] == '"' && start[len - 1] == '"')
+    return g_strndup (start + 1, len - 2);
+  return g_strdup (start);
+}
+
+/* Only the server we were given: a "next" link elsewhere is not followed. */
+static gboolean
+same_server (Cycle *cycle,
+             GUri  *uri)
+{
+  return g_strcmp0 (g_uri_get_scheme (uri), g_uri_get_scheme (cycle->base_uri)) == 0 &&
+         g_strcmp0 (g_uri_get_host (uri), g_uri_get_host (cycle->base_uri)) == 0 &&
+         g_uri_get_port (uri) == g_uri_get_port (cycle->base_uri);
+}
+
+static gboolean
+http (Cycle       *cycle,
+      const char  *method,
+      const char  *url,
+      const char  *if_match,
+      GBytes      *body,
+      Reply       *reply,
+      GError     **error)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SoupMessageHeaders *headers;
+
+  reply_clear (reply);
+  message = soup_message_new (method, url);
+  if (message == NULL)
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FAILED, _("Not a valid server address: %s"), url);
+      return FALSE;
+    }
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept", "application/fhir+json");
+  if (cycle->token)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", cycle->token);
+      soup_message_headers_replace (headers, "Authorization", auth);
+    }
+  if (if_match)
+    {
+      g_autofree char *etag = g_strdup_printf ("W/\"%s\"", if_match);
+      soup_message_headers_replace (headers, "If-Match", etag);
+    }
+  if (body)
+    soup_message_set_request_body_from_bytes (message, "application/fhir+json", body);
+
+  reply->body = soup_session_send_and_read (cycle->session, message, cycle->cancellable, &local_error);
+  if (reply->body == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_OFFLINE,
+                     _("The practice server cannot be reached (%s). Your work is kept and will be sent later."),
+                     local_error->message);
+      return FALSE;
+    }
+  cycle->reached = TRUE;
+  reply->status = soup_message_get_status (message);
+  headers = soup_message_get_response_headers (message);
+  reply->etag_version = version_from_etag (soup_message_headers_get_one (headers, "ETag"));
+  reply->last_modified = g_strdup (soup_message_headers_get_one (headers, "Last-Modified"));
+  reply->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
+  return TRUE;
+}
+
+/* Statuses that stop the whole cycle, with the queue kept. */
+static gboolean
+check_transient (Cycle   *cycle,
+                 Reply   *reply,
+                 GError **error)
+{
+  if (reply->status == 401 || reply->status == 403)
+    {
+      cycle->sign_in_needed = reply->status == 401;
+      g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SIGN_IN,
+                           reply->status == 401
+                           ? _("Sign in to the practice server again. Nothing has been lost.")
+                           : _("The practice server refused access. Nothing has been lost."));
+      return FALSE;
+    }
+  if (reply->status == 429)
+    {
+      guint64 seconds = 30;
+
+      if (reply->retry_after)
+        g_ascii_string_to_unsigned (reply->retry_after, 10, 0, 3600, &seconds, NULL);
+      cycle->retry_after_ms = (guint) seconds * 1000;
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_RATE_LIMITED,
+                   _("The practice server is busy; trying again in %u seconds"), (guint) seconds);
+      return FALSE;
+    }
+  if (reply->status >= 500)
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                   _("The practice server had a problem (%u); trying again later"), reply->status);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonObject *
+parse_body (Reply   *reply,
+            GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gsize length = 0;
+  const char *data = reply->body ? g_bytes_get_data (reply->body, &length) : NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (data == NULL || length == 0 ||
+      !json_parser_load_from_data (parser, data, length, &local_error) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                   _("The practice server sent a reply that cannot be read%s%s"),
+                   local_error ? ": " : "", local_error ? local_error->message : "");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+static char *
+outcome_text (Reply *reply)
+{
+  g_autoptr(JsonObject) outcome = parse_body (reply, NULL);
+  JsonNode *issues = outcome ? json_object_get_member (outcome, "issue") : NULL;
+
+  if (issues && JSON_NODE_HOLDS_ARRAY (issues) && json_array_get_length (json_node_get_array (issues)) > 0)
+    {
+      JsonNode *first = json_array_get_element (json_node_get_array (issues), 0);
+      const char *text = JSON_NODE_HOLDS_OBJECT (first)
+                         ? kith_fhir_get_string (json_node_get_object (first), "diagnostics") : NULL;
+
+      if (text)
+        return g_strdup (text);
+    }
+  return g_strdup_printf (_("refused by the server (%u)"), reply->status);
+}
+
+/* --- capability --------------------------------------------------------------- */
+
+static gboolean
+read_capabilities (Cycle   *cycle,
+                   GError **error)
+{
+  g_autofree char *url = g_strdup_printf ("%s/metadata", cycle->base_url);
+  g_autoptr(JsonObject) statement = NULL;
+  Reply reply = { 0 };
+  JsonNode *rest;
+  gboolean ok = FALSE;
+
+  cycle->searchable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  cycle->versioned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (!http (cycle, "GET", url, NULL, NULL, &reply, error) || !check_transient (cycle, &reply, error))
+    goto out;
+  if (reply.status != 200 || !(statement = parse_body (&reply, error)) ||
+      g_strcmp0 (kith_fhir_get_string (statement, "resourceType"), "CapabilityStatement") != 0)
+    {
+      if (error && *error == NULL)
+        g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                             _("The server did not describe itself as a FHIR server"));
+      goto out;
+    }
+
+  rest = json_object_get_member (statement, "rest");
+  for (guint r = 0; rest && JSON_NODE_HOLDS_ARRAY (rest) && r < json_array_get_length (json_node_get_array (rest)); r++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (rest), r);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *interactions = entry ? json_object_get_member (entry, "interaction") : NULL;
+      JsonNode *resources = entry ? json_object_get_member (entry, "resource") : NULL;
+
+      if (g_strcmp0 (kith_fhir_get_string (entry, "mode"), "server") != 0)
+        continue;
+      for (guint i = 0; interactions && JSON_NODE_HOLDS_ARRAY (interactions) &&
+                        i < json_array_get_length (json_node_get_array (interactions)); i++)
+        {
+          JsonNode *n = json_array_get_element (json_node_get_array (interactions), i);
+
+          if (JSON_NODE_HOLDS_OBJECT (n) &&
+              g_strcmp0 (kith_fhir_get_string (json_node_get_object (n), "code"), "history-system") == 0)
+            cycle->system_history = TRUE;
+        }
+      for (guint i = 0; resources && JSON_NODE_HOLDS_ARRAY (resources) &&
+                        i < json_array_get_length (json_node_get_array (resources)); i++)
+        {
+          JsonNode *n = json_array_get_element (json_node_get_array (resources), i);
+          JsonObject *resource = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+          const char *type = kith_fhir_get_string (resource, "type");
+          JsonNode *params = resource ? json_object_get_member (resource, "searchParam") : NULL;
+
+          if (type == NULL)
+            continue;
+          if (g_strcmp0 (kith_fhir_get_string (resource, "versioning"), "versioned-update") == 0)
+            g_hash_table_add (cycle->versioned, g_strdup (type));
+          for (guint p = 0; params && JSON_NODE_HOLDS_ARRAY (params) &&
+                            p < json_array_get_length (json_node_get_array (params)); p++)
+            {
+              JsonNode *pn = json_array_get_element (json_node_get_array (params), p);
+
+              if (JSON_NODE_HOLDS_OBJECT (pn) &&
+                  g_strcmp0 (kith_fhir_get_string (json_node_get_object (pn), "name"), "_lastUpdated") == 0)
+                g_hash_table_add (cycle->searchable, g_strdup (type));
+            }
+        }
+    }
+  ok = TRUE;
+
+out:
+  reply_clear (&reply);
+  return ok;
+}
+
+/* --- push ------------------------------------------------------------------ */
+
+/* What the server should store: the resource without our bookkeeping. */
+static GBytes *
+body_for_server (JsonObject *resource)
+{
+  g_autoptr(JsonObject) copy = kith_fhir_copy_resource (resource);
+  g_autofree char *text = NULL;
+
+  if (json_object_has_member (copy, "meta"))
+    json_object_remove_member (copy, "meta");
+  text = kith_fhir_to_string (copy, FALSE);
+  return g_bytes_new_take (g_steal_pointer (&text), strlen (text));
+}
+
+static gboolean
+same_content (JsonObject *a,
+              JsonObject *b)
+{
+  g_autoptr(JsonObject) x = NULL;
+  g_autoptr(JsonObject) y = NULL;
+  g_autoptr(JsonNode) nx = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) ny = json_node_new (JSON_NODE_OBJECT);
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  x = kith_fhir_copy_resource (a);
+  y = kith_fhir_copy_resource (b);
+  if (json_object_has_member (x, "meta"))
+    json_object_remove_member (x, "meta");
+  if (json_object_has_member (y, "meta"))
+    json_object_remove_member (y, "meta");
+  json_node_set_object (nx, x);
+  json_node_set_object (ny, y);
+  return json_node_equal (nx, ny);
+}
+
+static char *
+outbox_base (KithStore  *store,
+             const char *type,
+             const char *id)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (store, "SELECT base_server_version FROM outbox WHERE type = ?1 AND id = ?2", NULL);
+  char *base = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    base = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return base;
+}
+
+static gboolean
+set_outbox_state (KithStore   *store,
+                  const char  *type,
+                  const char  *id,
+                  const char  *state,
+                  const char  *outcome,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (store,
+                                           "UPDATE outbox SET state = ?3, outcome = ?4, attempts = attempts + 1"
+                                           " WHERE type = ?1 AND id = ?2",
+                                           error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, state, -1, SQLITE_TRANSIENT);
+  if (outcome)
+    sqlite3_bind_text (stmt, 4, outcome, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 4);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      kith_store_set_error (store, sqlite3_errcode (kith_store_get_db (store)), error);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static char *
+version_of (JsonObject *resource,
+            Reply      *reply)
+{
+  const char *version = resource ? kith_fhir_get_version_id (resource) : NULL;
+
+  return g_strdup (version ? version : reply->etag_version);
+}
+
+/* The server's current version of a resource: 1 with it, 0 gone, -1 error. */
+static int
+fetch_remote (Cycle       *cycle,
+              const char  *type,
+              const char  *id,
+              JsonObject **remote,
+              char       **remote_version,
+              GError     **error)
+{
+  g_autofree char *url = g_strdup_printf ("%s/%s/%s", cycle->base_url, type, id);
+  Reply reply = { 0 };
+  int result = -1;
+
+  *remote = NULL;
+  *remote_version = NULL;
+  if (!http (cycle, "GET", url, NULL, NULL, &reply, error) || !check_transient (cycle, &reply, error))
+    goto out;
+  if (reply.status == 404 || reply.status == 410)
+    {
+      *remote_version = g_strdup (reply.etag_version);
+      result = 0;
+      goto out;
+    }
+  if (reply.status != 200 || !(*remote = parse_body (&reply, error)))
+    {
+      if (error && *error == NULL)
+        g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER, _("Reading %s from the server failed (%u)"),
+                     type, reply.status);
+      goto out;
+    }
+  *remote_version = version_of (*remote, &reply);
+  if (*remote_version && kith_fhir_get_version_id (*remote) == NULL)
+    {
+      g_autofree char *now = kith_fhir_now_instant ();
+      kith_fhir_set_meta (*remote, *remote_version, now);
+    }
+  result = 1;
+
+out:
+  reply_clear (&reply);
+  return result;
+}
+
+/* 412/409: someone changed it on the server. Fetch theirs, and either see
+ * that it is ours already (a reply lost before), merge, or park. Returns
+ * TRUE to try pushing again, FALSE when done (or on error). */
+static gboolean
+handle_stale (Cycle       *cycle,
+              const char  *type,
+              const char  *id,
+              const char  *sent_version,
+              JsonObject  *local,
+              gboolean    *again,
+              GError     **error)
+{
+  g_autoptr(JsonObject) remote = NULL;
+  g_autofree char *remote_version = NULL;
+  g_autofree char *base_version = outbox_base (cycle->store, type, id);
+  g_autoptr(JsonObject) base = NULL;
+  g_autoptr(JsonObject) merged = NULL;
+  g_autoptr(GPtrArray) conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_merge_conflict_free);
+  int found;
+
+  *again = FALSE;
+  found = fetch_remote (cycle, type, id, &remote, &remote_version, error);
+  if (found < 0)
+    return FALSE;
+
+  /* Ours already: the server applied it and the reply was lost. */
+  if (found == 1 && local && same_content (remote, local))
+    return kith_store_apply_pushed (cycle->store, type, id, sent_version, remote, remote_version, error);
+
+  /* Keep theirs in history: it is the base of what we push next. */
+  if (found == 1 && !kith_store_import_resource (cycle->store, remote, error))
+    return FALSE;
+
+  if (base_version)
+    base = kith_store_read_version (cycle->store, type, id, base_version, NULL);
+  if (found == 1 && local)
+    merged = kith_merge_resources (base, local, remote, conflicts);
+
+  if (merged != NULL && conflicts->len == 0)
+    {
+      g_autofree char *current = g_strdup (kith_fhir_get_version_id (local));
+
+      if (!kith_store_save_resource (cycle->store, merged, current, error) ||
+          !kith_store_rebase_outbox (cycle->store, type, id, remote_version, error))
+        return FALSE;
+      cycle->report->merged++;
+      *again = TRUE;
+      return TRUE;
+    }
+
+  /* Both changed the same thing (or one deleted what the other changed). */
+  {
+    g_autoptr(JsonBuilder) builder = json_builder_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *outcome = NULL;
+    g_autoptr(GString) paths = g_string_new (NULL);
+
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "remote_version");
+    json_builder_add_string_value (builder, remote_version ? remote_version : "");
+    json_builder_set_member_name (builder, "remote_deleted");
+    json_builder_add_boolean_value (builder, found == 0);
+    json_builder_set_member_name (builder, "paths");
+    json_builder_begin_array (builder);
+    for (guint i = 0; i < conflicts->len; i++)
+      {
+        KithMergeConflict *conflict = conflicts->pdata[i];
+
+        json_builder_add_string_value (builder, conflict->path);
+        g_string_append_printf (paths, "%s%s", paths->len ? ", " : "", conflict->path);
+      }
+    if (found == 0)
+      {
+        json_builder_add_string_value (builder, "(deleted on the server)");
+        g_string_append (paths, _("deleted on the server"));
+      }
+    json_builder_end_array (builder);
+    json_builder_end_object (builder);
+    root = json_builder_get_root (builder);
+    outcome = json_to_string (root, FALSE);
+    if (!set_outbox_state (cycle->store, type, id, "conflict", outcome, error))
+      return FALSE;
+    g_ptr_array_add (cycle->report->conflicts, g_strdup_printf ("%s/%s: %s", type, id, paths->str));
+    return TRUE;
+  }
+}
+
+static gboolean
+push_one (Cycle       *cycle,
+          const char  *type,
+          const char  *id,
+          GError     **error)
+{
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      g_autofree char *base = outbox_base (cycle->store, type, id);
+      g_autoptr(GError) read_error = NULL;
+      g_autoptr(JsonObject) local = kith_store_read_resource (cycle->store, type, id, &read_error);
+      g_autofree char *url = g_strdup_printf ("%s/%s/%s", cycle->base_url, type, id);
+      g_autofree char *sent_version = NULL;
+      g_autoptr(GBytes) body = NULL;
+      Reply reply = { 0 };
+      gboolean deleting = local == NULL && g_error_matches (read_error, KITH_STORE_ERROR, KITH_STORE_ERROR_GONE);
+      gboolean again = FALSE;
+      gboolean ok;
+
+      if (local == NULL && !deleting)
+        {
+          g_propagate_error (error, g_steal_pointer (&read_error));
+          return FALSE;
+        }
+      if (!deleting && base && !g_hash_table_contains (cycle->versioned, type))
+        {
+          g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_UNSUPPORTED,
+                       _("This server cannot take offline changes to %s safely (it has no versioned update), "
+                         "so they are kept here and not sent"), type);
+          return FALSE;
+        }
+
+      if (deleting)
+        {
+          g_autoptr(GPtrArray) history = kith_store_list_history (cycle->store, type, id, NULL);
+
+          sent_version = history && history->len
+                         ? g_strdup (kith_fhir_get_version_id (history->pdata[history->len - 1])) : NULL;
+          ok = http (cycle, "DELETE", url, base, NULL, &reply, error);
+        }
+      else
+        {
+          sent_version = g_strdup (kith_fhir_get_version_id (local));
+          body = body_for_server (local);
+          ok = http (cycle, "PUT", url, base, body, &reply, error);
+        }
+      if (!ok || !check_transient (cycle, &reply, error))
+        {
+          reply_clear (&reply);
+          return FALSE;
+        }
+
+      if (reply.status >= 200 && reply.status < 300)
+        {
+          g_autoptr(JsonObject) stored = NULL;
+          g_autofree char *server_version = NULL;
+
+          if (!deleting && !(stored = parse_body (&reply, error)))
+            {
+              reply_clear (&reply);
+              return FALSE;
+            }
+          server_version = version_of (stored, &reply);
+          reply_clear (&reply);
+          if (server_version == NULL)
+            {
+              g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                                   _("The server did not say which version it stored"));
+              return FALSE;
+            }
+          if (stored && kith_fhir_get_version_id (stored) == NULL)
+            {
+              g_autofree char *now = kith_fhir_now_instant ();
+              kith_fhir_set_meta (stored, server_version, now);
+            }
+          if (!kith_store_apply_pushed (cycle->store, type, id, sent_version, stored, server_version, error))
+            return FALSE;
+          cycle->report->pushed++;
+          return TRUE;
+        }
+
+      if (reply.status == 412 || reply.status == 409)
+        {
+          reply_clear (&reply);
+          if (!handle_stale (cycle, type, id, sent_version, local, &again, error))
+            return FALSE;
+          if (!again)
+            return TRUE;
+          continue;
+        }
+
+      /* Any other 4xx: the server will never take it as it is. Park it,
+       * with the server's reason, for a person to look at. */
+      {
+        g_autofree char *reason = outcome_text (&reply);
+
+        reply_clear (&reply);
+        if (!set_outbox_state (cycle->store, type, id, "rejected", reason, error))
+          return FALSE;
+        g_ptr_array_add (cycle->report->rejected, g_strdup_printf ("%s/%s: %s", type, id, reason));
+        return TRUE;
+      }
+    }
+  return TRUE;
+}
+
+static gboolean
+push (Cycle   *cycle,
+      GError **error)
+{
+  g_autoptr(GPtrArray) queue = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = kith_store_prepare (cycle->store,
+                                           "SELECT type, id FROM outbox WHERE state = 'pending' ORDER BY seq",
+                                           error);
+
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_ptr_array_add (queue, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (queue, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_reset (stmt);
+
+  /* In order: an edit that refers to another goes after it. */
+  for (guint i = 0; i + 1 < queue->len; i += 2)
+    if (!push_one (cycle, queue->pdata[i], queue->pdata[i + 1], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* --- pull ------------------------------------------------------------------ */
+
+typedef struct
+{
+  char       *type;
+  char       *id;
+  char       *version;
+  char       *last_updated;
+  JsonObject *resource;   /* NULL for a deletion */
+} Pulled;
+
+static void
+pulled_free (Pulled *pulled)
+{
+  g_free (pulled->type);
+  g_free (pulled->id);
+  g_free (pulled->version);
+  g_free (pulled->last_updated);
+  g_clear_pointer (&pulled->resource, json_object_unref);
+  g_free (pulled);
+}
+
+static int
+compare_pulled (gconstpointer a,
+                gconstpointer b)
+{
+  const Pulled *x = *(const Pulled **) a, *y = *(const Pulled **) b;
+
+  return g_strcmp0 (x->last_updated, y->last_updated);
+}
+
+static char *
+http_date_to_instant (const char *http_date)
+{
+  g_autoptr(GDateTime) when = http_date ? soup_date_time_new_from_http_string (http_date) : NULL;
+
+  return when ? kith_fhir_format_instant (when) : NULL;
+}
+
+/* One Bundle entry as a version to apply, or NULL to skip it. */
+static Pulled *
+read_entry (JsonObject *entry)
+{
+  JsonNode *resource_node = json_object_get_member (entry, "resource");
+  JsonNode *request_node = json_object_get_member (entry, "request");
+  JsonNode *response_node = json_object_get_member (entry, "response");
+  JsonObject *request = request_node && JSON_NODE_HOLDS_OBJECT (request_node) ? json_node_get_object (request_node) : NULL;
+  JsonObject *response = response_node && JSON_NODE_HOLDS_OBJECT (response_node) ? json_node_get_object (response_node) : NULL;
+  g_autoptr(GError) error = NULL;
+  Pulled *pulled = g_new0 (Pulled, 1);
+
+  if (resource_node && JSON_NODE_HOLDS_OBJECT (resource_node))
+    {
+      /* Checked like anything from outside: a known type, a valid id. */
+      g_autofree char *text = json_to_string (resource_node, FALSE);
+
+      pulled->resource = kith_fhir_parse_resource (text, -1, &error);
+      if (pulled->resource == NULL)
+        goto skip;
+      pulled->type = g_strdup (kith_fhir_get_string (pulled->resource, "resourceType"));
+      pulled->id = g_strdup (kith_fhir_get_string (pulled->resource, "id"));
+      pulled->version = g_strdup (kith_fhir_get_version_id (pulled->resource));
+      pulled->last_updated = g_strdup (kith_fhir_get_last_updated (pulled->resource));
+    }
+  else if (g_strcmp0 (kith_fhir_get_string (request, "method"), "DELETE") == 0)
+    {
+      g_auto(GStrv) parts = g_strsplit (kith_fhir_get_string (request, "url") ?: "", "/", 4);
+
+      if (g_strv_length (parts) < 2)
+        goto skip;
+      pulled->type = g_strdup (parts[0]);
+      pulled->id = g_strdup (parts[1]);
+    }
+  else
+    goto skip;
+
+  if (pulled->version == NULL)
+    pulled->version = version_from_etag (kith_fhir_get_string (response, "etag"));
+  if (pulled->last_updated == NULL)
+    pulled->last_updated = g_strdup (kith_fhir_get_string (response, "lastModified"));
+  if (pulled->last_updated && strchr (pulled->last_updated, ',') != NULL)
+    {
+      char *instant = http_date_to_instant (pulled->last_updated);
+      g_free (pulled->last_updated);
+      pulled->last_updated = instant;
+    }
+  if (!kith_fhir_is_known_type (pulled->type) || !kith_fhir_is_valid_id (pulled->id) ||
+      pulled->version == NULL || pulled->last_updated == NULL)
+    goto skip;
+  if (pulled->resource && kith_fhir_get_version_id (pulled->resource) == NULL)
+    kith_fhir_set_meta (pulled->resource, pulled->version, pulled->last_updated);
+  return pulled;
+
+skip:
+  pulled_free (pulled);
+  return NULL;
+}
+
+static char *
+next_link (JsonObject *bundle)
+{
+  JsonNode *links = json_object_get_member (bundle, "link");
+
+  for (guint i = 0; links && JSON_NODE_HOLDS_ARRAY (links) && i < json_array_get_length (json_node_get_array (links)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (links), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          g_strcmp0 (kith_fhir_get_string (json_node_get_object (node), "relation"), "next") == 0)
+        return g_strdup (kith_fhir_get_string (json_node_get_object (node), "url"));
+    }
+  return NULL;
+}
+
+/* Walks a Bundle and its next pages, collecting versions. */
+static gboolean
+walk_pages (Cycle      *cycle,
+            const char *first_url,
+            GPtrArray  *pulled,
+            GError    **error)
+{
+  g_autofree char *url = g_strdup (first_url);
+
+  for (guint page = 0; url != NULL; page++)
+    {
+      g_autoptr(JsonObject) bundle = NULL;
+      g_autoptr(GUri) uri = NULL;
+      Reply reply = { 0 };
+      JsonNode *entries;
+
+      if (page >= MAX_PAGES)
+        {
+          g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                               _("The server's history did not end; stopped to be safe"));
+          return FALSE;
+        }
+      /* Relative links are resolved against the server; others must stay on it. */
+      uri = g_uri_parse_relative (cycle->base_uri, url, G_URI_FLAGS_ENCODED, NULL);
+      if (uri == NULL || !same_server (cycle, uri))
+        {
+          g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                               _("The server's next page points somewhere else; not followed"));
+          return FALSE;
+        }
+      g_free (url);
+      url = g_uri_to_string (uri);
+
+      if (!http (cycle, "GET", url, NULL, NULL, &reply, error) || !check_transient (cycle, &reply, error))
+        {
+          reply_clear (&reply);
+          return FALSE;
+        }
+      if (reply.status != 200 || !(bundle = parse_body (&reply, error)) ||
+          g_strcmp0 (kith_fhir_get_string (bundle, "resourceType"), "Bundle") != 0)
+        {
+          if (error && *error == NULL)
+            g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                         _("Reading changes from the server failed (%u)"), reply.status);
+          reply_clear (&reply);
+          return FALSE;
+        }
+      reply_clear (&reply);
+
+      entries = json_object_get_member (bundle, "entry");
+      for (guint i = 0; entries && JSON_NODE_HOLDS_ARRAY (entries) &&
+                        i < json_array_get_length (json_node_get_array (entries)); i++)
+        {
+          JsonNode *node = json_array_get_element (json_node_get_array (entries), i);
+          Pulled *version = JSON_NODE_HOLDS_OBJECT (node) ? read_entry (json_node_get_object (node)) : NULL;
+
+          if (version)
+            g_ptr_array_add (pulled, version);
+        }
+      g_free (url);
+      url = next_link (bundle);
+    }
+  return TRUE;
+}
+
+static char *
+since_with_overlap (const char *cursor)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) earlier = NULL;
+
+  if (cursor == NULL)
+    return NULL;
+  when = g_date_time_new_from_iso8601 (cursor, NULL);
+  if (when == NULL)
+    return NULL;
+  /* Servers with coarse clocks, and writes landing in the same instant:
+   * ask again for a little before the last change seen; duplicates are
+   * skipped by version. */
+  earlier = g_date_time_add_seconds (when, -PULL_OVERLAP_S);
+  return kith_fhir_format_instant (earlier);
+}
+
+static gboolean
+pull (Cycle   *cycle,
+      GError **error)
+{
+  g_autoptr(GPtrArray) pulled = g_ptr_array_new_with_free_func ((GDestroyNotify) pulled_free);
+  g_autofree char *cursor = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *escaped = NULL;
+  const char *newest = NULL;
+
+  kith_store_get_setting (cycle->store, "pull-since", &cursor);
+  since = since_with_overlap (cursor);
+  escaped = since ? g_uri_escape_string (since, NULL, TRUE) : NULL;
+
+  if (cycle->system_history)
+    {
+      g_autofree char *url = escaped
+        ? g_strdup_printf ("%s/_history?_since=%s&_count=%d", cycle->base_url, escaped, PAGE_SIZE)
+        : g_strdup_printf ("%s/_history?_count=%d", cycle->base_url, PAGE_SIZE);
+
+      if (!walk_pages (cycle, url, pulled, error))
+        return FALSE;
+    }
+  else
+    {
+      /* No system history: each type Kith holds, searched by update time.
+       * (Such servers must retire records by status, not by deleting.) */
+      GHashTableIter iter;
+      gpointer type;
+
+      g_hash_table_iter_init (&iter, cycle->searchable);
+      while (g_hash_table_iter_next (&iter, &type, NULL))
+        {
+          g_autofree char *url = NULL;
+
+          if (!kith_fhir_is_known_type (type))
+            continue;
+          url = escaped
+            ? g_strdup_printf ("%s/%s?_lastUpdated=ge%s&_sort=_lastUpdated&_count=%d", cycle->base_url,
+                               (char *) type, escaped, PAGE_SIZE)
+            : g_strdup_printf ("%s/%s?_sort=_lastUpdated&_count=%d", cycle->base_url, (char *) type, PAGE_SIZE);
+          if (!walk_pages (cycle, url, pulled, error))
+            return FALSE;
+        }
+    }
+
+  /* Oldest first, so each resource ends on its newest version. */
+  g_ptr_array_sort (pulled, compare_pulled);
+  if (!kith_store_begin (cycle->store, error))
+    return FALSE;
+  for (guint i = 0; i < pulled->len; i++)
+    {
+      Pulled *version = pulled->pdata[i];
+      gboolean ok;
+
+      newest = version->last_updated;
+      if (kith_store_has_version (cycle->store, version->type, version->id, version->version))
+        continue;
+      if (version->resource)
+        ok = kith_store_import_resource (cycle->store, version->resource, error);
+      else
+        ok = kith_store_apply_server_delete (cycle->store, version->type, version->id, version->version,
+                                             version->last_updated, error);
+      if (!ok)
+        {
+          kith_store_rollback (cycle->store);
+          return FALSE;
+        }
+      cycle->report->pulled++;
+    }
+  if (newest && (cursor == NULL || strcmp (newest, cursor) > 0) &&
+      !kith_store_set_setting (cycle->store, "pull-since", newest, error))
+    {
+      kith_store_rollback (cycle->store);
+      return FALSE;
+    }
+  return kith_store_commit (cycle->store, error);
+}
+
+/* --- a cycle ------------------------------------------------------------------ */
+
+static gint64
+count_where (KithStore  *store,
+             const char *sql)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (store, sql, NULL);
+  gint64 n = 0;
+
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  if (stmt)
+    sqlite3_reset (stmt);
+  return n;
+}
+
+static void
+count_queue (Cycle *cycle)
+{
+  cycle->pending = count_where (cycle->store, "SELECT count(*) FROM outbox");
+  cycle->conflicts = (guint) count_where (cycle->store, "SELECT count(*) FROM outbox WHERE state = 'conflict'");
+  cycle->report->pending = cycle->pending;
+}
+
+static gboolean
+run_cycle (Cycle   *cycle,
+           GError **error)
+{
+  gboolean ok;
+
+  if (!(cycle->store = kith_store_open (cycle->store_path, error)))
+    return FALSE;
+  cycle->base_uri = g_uri_parse (cycle->base_url, G_URI_FLAGS_ENCODED, error);
+  if (cycle->base_uri == NULL)
+    return FALSE;
+  cycle->session = soup_session_new_with_options ("timeout", cycle->timeout,
+                                                  "idle-timeout", 30,
+                                                  "user-agent", "Kith/" PACKAGE_VERSION " ",
+                                                  NULL);
+
+  ok = read_capabilities (cycle, error) && push (cycle, error) && pull (cycle, error);
+  count_queue (cycle);
+  return ok;
+}
+
+static Cycle *
+cycle_new (KithSyncClient *self,
+           GCancellable   *cancellable)
+{
+  Cycle *cycle = g_new0 (Cycle, 1);
+
+  cycle->store_path = g_strdup (self->store_path);
+  /* No trailing slash, so "base/Type/id" is right. */
+  cycle->base_url = g_strdup (self->base_url);
+  while (g_str_has_suffix (cycle->base_url, "/"))
+    cycle->base_url[strlen (cycle->base_url) - 1] = '\0';
+  cycle->token = g_strdup (self->token);
+  cycle->timeout = self->timeout;
+  cycle->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  cycle->report = g_new0 (KithSyncReport, 1);
+  cycle->report->conflicts = g_ptr_array_new_with_free_func (g_free);
+  cycle->report->rejected = g_ptr_array_new_with_free_func (g_free);
+  return cycle;
+}
+
+static void
+set_string (char       **field,
+            const char  *value)
+{
+  char *copy = g_strdup (value);
+
+  g_free (*field);
+  *field = copy;
+}
+
+/* Back on the owner's side: the properties follow what the cycle found. */
+static void
+finish_cycle (KithSyncClient *self,
+              Cycle          *cycle,
+              const GError   *error)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+
+  self->syncing = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
+  if (self->online != cycle->reached)
+    {
+      self->online = cycle->reached;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
+    }
+  if (cycle->store)
+    {
+      self->pending = cycle->pending;
+      self->conflicts = cycle->conflicts;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICTS]);
+    }
+  if (self->sign_in_needed != cycle->sign_in_needed)
+    {
+      self->sign_in_needed = cycle->sign_in_needed;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN_NEEDED]);
+    }
+
+  self->retry_after_ms = cycle->retry_after_ms;
+  if (error == NULL)
+    {
+      g_autofree char *now = kith_fhir_now_instant ();
+
+      self->failures = 0;
+      set_string (&self->last_success, now);
+      set_string (&self->last_error, NULL);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
+    }
+  else
+    {
+      self->failures = MIN (self->failures + 1, 20);
+      set_string (&self->last_error, error->message);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Cycle *cycle = task_data;
+  GError *error = NULL;
+
+  if (run_cycle (cycle, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+refuse_offline (KithSyncClient  *self,
+                GError         **error)
+{
+  if (self->work_offline)
+    {
+      g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_OFFLINE,
+                           _("Working offline: changes are kept here until you go online"));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+void
+kith_sync_client_sync_async (KithSyncClient      *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kith_sync_client_sync_async);
+  if (refuse_offline (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (self->syncing)
+    {
+      g_task_return_new_error (task, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FAILED, _("Already syncing"));
+      return;
+    }
+  self->syncing = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
+  g_task_set_task_data (task, cycle_new (self, cancellable), (GDestroyNotify) cycle_free);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+KithSyncReport *
+kith_sync_client_sync_finish (KithSyncClient  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  GTask *task = G_TASK (result);
+  Cycle *cycle = g_task_get_task_data (task);
+  g_autoptr(GError) local_error = NULL;
+  KithSyncReport *report;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (cycle == NULL)   /* refused before starting */
+    {
+      g_task_propagate_boolean (task, error);
+      return NULL;
+    }
+  g_task_propagate_boolean (task, &local_error);
+  finish_cycle (self, cycle, local_error);
+  if (local_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  report = g_steal_pointer (&cycle->report);
+  return report;
+}
+
+KithSyncReport *
+kith_sync_client_sync (KithSyncClient  *self,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  g_autoptr(Cycle) cycle = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), NULL);
+
+  if (refuse_offline (self, error))
+    return NULL;
+  cycle = cycle_new (self, cancellable);
+  self->syncing = TRUE;
+  run_cycle (cycle, &local_error);
+  finish_cycle (self, cycle, local_error);
+  if (local_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&cycle->report);
+}
+
+/* --- the object --------------------------------------------------------------- */
+
+static void
+kith_sync_client_finalize (GObject *object)
+{
+  KithSyncClient *self = (KithSyncClient *) object;
+
+  g_free (self->store_path);
+  g_free (self->base_url);
+  g_free (self->token);
+  g_free (self->last_success);
+  g_free (self->last_error);
+
+  G_OBJECT_CLASS (kith_sync_client_parent_class)->finalize (object);
+}
+
+static void
+kith_sync_client_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  KithSyncClient *self = KITH_SYNC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ONLINE:         g_value_set_boolean (value, self->online); break;
+    case PROP_SYNCING:        g_value_set_boolean (value, self->syncing); break;
+    case PROP_PENDING_COUNT:  g_value_set_int64 (value, self->pending); break;
+    case PROP_CONFLICTS:      g_value_set_uint (value, self->conflicts); break;
+    case PROP_LAST_SUCCESS:   g_value_set_string (value, self->last_success); break;
+    case PROP_LAST_ERROR:     g_value_set_string (value, self->last_error); break;
+    case PROP_SIGN_IN_NEEDED: g_value_set_boolean (value, self->sign_in_needed); break;
+    case PROP_WORK_OFFLINE:   g_value_set_boolean (value, self->work_offline); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kith_sync_client_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_WORK_OFFLINE:
+      kith_sync_client_set_work_offline (KITH_SYNC_CLIENT (object), g_value_get_boolean (value));
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kith_sync_client_class_init (KithSyncClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = kith_sync_client_finalize;
+  object_class->get_property = kith_sync_client_get_property;
+  object_class->set_property = kith_sync_client_set_property;
+
+  properties[PROP_ONLINE] = g_param_spec_boolean ("online", NULL, NULL, FALSE, ro);
+  properties[PROP_SYNCING] = g_param_spec_boolean ("syncing", NULL, NULL, FALSE, ro);
+  properties[PROP_PENDING_COUNT] = g_param_spec_int64 ("pending-count", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_CONFLICTS] = g_param_spec_uint ("conflicts", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_LAST_SUCCESS] = g_param_spec_string ("last-success", NULL, NULL, NULL, ro);
+  properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+  properties[PROP_SIGN_IN_NEEDED] = g_param_spec_boolean ("sign-in-needed", NULL, NULL, FALSE, ro);
+  properties[PROP_WORK_OFFLINE] =
+    g_param_spec_boolean ("work-offline", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+kith_sync_client_init (KithSyncClient *self)
+{
+  self->timeout = 15;
+}
+
+KithSyncClient *
+kith_sync_client_new (const char *store_path,
+                      const char *base_url)
+{
+  KithSyncClient *self;
+
+  g_return_val_if_fail (store_path != NULL && base_url != NULL, NULL);
+
+  self = g_object_new (KITH_TYPE_SYNC_CLIENT, NULL);
+  self->store_path = g_strdup (store_path);
+  self->base_url = g_strdup (base_url);
+  kith_sync_client_refresh (self);
+  return self;
+}
+
+const char *
+kith_sync_client_get_base_url (KithSyncClient *self)
+{
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+void
+kith_sync_client_set_token (KithSyncClient *self,
+                            const char     *bearer_token)
+{
+  g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
+  set_string (&self->token, bearer_token);
+  if (self->sign_in_needed && bearer_token)
+    {
+      self->sign_in_needed = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN_NEEDED]);
+    }
+}
+
+gboolean
+kith_sync_client_get_work_offline (KithSyncClient *self)
+{
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), FALSE);
+  return self->work_offline;
+}
+
+void
+kith_sync_client_set_work_offline (KithSyncClient *self,
+                                   gboolean        offline)
+{
+  g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
+
+  if (self->work_offline == !!offline)
+    return;
+  self->work_offline = !!offline;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORK_OFFLINE]);
+}
+
+gboolean
+kith_sync_client_get_syncing (KithSyncClient *self)
+{
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), FALSE);
+  return self->syncing;
+}
+
+gboolean
+kith_sync_client_get_online (KithSyncClient *self)
+{
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), FALSE);
+  return self->online;
+}
+
+gint64
+kith_sync_client_get_pending_count (KithSyncClient *self)
+{
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), 0);
+  return self->pending;
+}
+
+guint
+kith_sync_client_get_conflicts (KithSyncClient *self)
+{
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), 0);
+  return self->conflicts;
+}
+
+const char *
+kith_sync_client_get_last_success (KithSyncClient *self)
+{
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), NULL);
+  return self->last_success;
+}
+
+const char *
+kith_sync_client_get_last_error (KithSyncClient *self)
+{
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), NULL);
+  return self->last_error;
+}
+
+gboolean
+kith_sync_client_get_sign_in_needed (KithSyncClient *self)
+{
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), FALSE);
+  return self->sign_in_needed;
+}
+
+void
+kith_sync_client_set_timeout (KithSyncClient *self,
+                              guint           seconds)
+{
+  g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
+  self->timeout = MAX (1, seconds);
+}
+
+guint
+kith_sync_client_get_retry_delay (KithSyncClient *self)
+{
+  guint64 delay;
+
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), 0);
+
+  if (self->failures == 0)
+    return 0;
+  if (self->retry_after_ms > 0)
+    return self->retry_after_ms;
+  /* 2 s doubling to 5 minutes, with ±25% jitter so a practice's laptops
+   * coming back online do not all knock at once. */
+  delay = MIN ((guint64) 2000 << MIN (self->failures - 1, 16), (guint64) MAX_BACKOFF_MS);
+  delay = delay * 3 / 4 + g_random_int_range (0, (gint32) (delay / 2) + 1);
+  return (guint) delay;
+}
+
+void
+kith_sync_client_refresh (KithSyncClient *self)
+{
+  g_autoptr(KithStore) store = NULL;
+
+  g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
+
+  store = kith_store_open (self->store_path, NULL);
+  if (store == NULL)
+    return;
+  self->pending = count_where (store, "SELECT count(*) FROM outbox");
+  self->conflicts = (guint) count_where (store, "SELECT count(*) FROM outbox WHERE state = 'conflict'");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICTS]);
+}
+
+/* --- conflicts ------------------------------------------------------------------ */
+
+GPtrArray *
+kith_sync_list_conflicts (KithStore  *store,
+                          GError    **error)
+{
+  g_autoptr(GPtrArray) conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_sync_conflict_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (KITH_IS_STORE (store), NULL);
+
+  stmt = kith_store_prepare (store,
+                             "SELECT type, id, base_server_version, outcome FROM outbox"
+                             " WHERE state = 'conflict' ORDER BY seq",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KithSyncConflict *conflict = g_new0 (KithSyncConflict, 1);
+      const char *base = (const char *) sqlite3_column_text (stmt, 2);
+      const char *outcome = (const char *) sqlite3_column_text (stmt, 3);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GStrvBuilder) paths = g_strv_builder_new ();
+
+      conflict->type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      conflict->id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      if (outcome && json_parser_load_from_data (parser, outcome, -1, NULL) &&
+          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          JsonObject *object = json_node_get_object (json_parser_get_root (parser));
+          JsonNode *list = json_object_get_member (object, "paths");
+
+          conflict->remote_version = g_strdup (kith_fhir_get_string (object, "remote_version"));
+          for (guint i = 0; list && JSON_NODE_HOLDS_ARRAY (list) && i < json_array_get_length (json_node_get_array (list)); i++)
+            g_strv_builder_add (paths, json_array_get_string_element (json_node_get_array (list), i));
+        }
+      conflict->paths = g_strv_builder_end (paths);
+      g_ptr_array_add (conflicts, conflict);
+      if (base)
+        conflict->base = kith_store_read_version (store, conflict->type, conflict->id, base, NULL);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kith_store_set_error (store, rc, error);
+      return NULL;
+    }
+
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      KithSyncConflict *conflict = conflicts->pdata[i];
+
+      conflict->local = kith_store_read_resource (store, conflict->type, conflict->id, NULL);
+      if (conflict->remote_version && *conflict->remote_version)
+        conflict->remote = kith_store_read_version (store, conflict->type, conflict->id, conflict->remote_version, NULL);
+    }
+  return g_steal_pointer (&conflicts);
+}
+
+gboolean
+kith_sync_resolve_conflict (KithStore   *store,
+                            const char  *type,
+                            const char  *id,
+                            JsonObject  *resolved,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(JsonObject) copy = NULL;
+  g_autofree char *remote_version = NULL;
+  g_autofree char *current = NULL;
+
+  g_return_val_if_fail (KITH_IS_STORE (store), FALSE);
+  g_return_val_if_fail (resolved != NULL, FALSE);
+
+  if (!(conflicts = kith_sync_list_conflicts (store, error)))
+    return FALSE;
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      KithSyncConflict *conflict = conflicts->pdata[i];
+
+      if (g_strcmp0 (conflict->type, type) == 0 && g_strcmp0 (conflict->id, id) == 0)
+        {
+          remote_version = g_strdup (conflict->remote_version);
+          current = g_strdup (conflict->local ? kith_fhir_get_version_id (conflict->local) : NULL);
+        }
+    }
+  if (remote_version == NULL)
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FAILED, _("No conflict waiting for %s/%s"), type, id);
+      return FALSE;
+    }
+
+  /* The decision is a local edit made on top of the server's version. */
+  copy = kith_fhir_copy_resource (resolved);
+  json_object_set_string_member (copy, "resourceType", type);
+  json_object_set_string_member (copy, "id", id);
+  if (!kith_store_begin (store, error))
+    return FALSE;
+  if (!kith_store_save_resource (store, copy, current, error) ||
+      !kith_store_rebase_outbox (store, type, id, *remote_version ? remote_version : NULL, error))
+    {
+      kith_store_rollback (store);
+      return FALSE;
+    }
+  return kith_store_commit (store, error);
+}

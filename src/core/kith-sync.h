@@ -1,0 +1,116 @@
+/* kith-sync.h
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "kith-types.h"
+
+G_BEGIN_DECLS
+
+#define KITH_SYNC_ERROR (kith_sync_error_quark ())
+
+typedef enum
+{
+  KITH_SYNC_ERROR_OFFLINE,        /* no connection, timeout, or working offline */
+  KITH_SYNC_ERROR_SERVER,         /* 5xx, or a reply that cannot be read */
+  KITH_SYNC_ERROR_SIGN_IN,        /* 401: sign in again; nothing is lost */
+  KITH_SYNC_ERROR_RATE_LIMITED,   /* 429: wait as the server asks */
+  KITH_SYNC_ERROR_UNSUPPORTED,    /* the server cannot take offline edits safely */
+  KITH_SYNC_ERROR_FAILED,
+} KithSyncError;
+
+/* What one sync cycle did. */
+typedef struct
+{
+  guint      pushed;
+  guint      pulled;
+  guint      merged;       /* edits merged with a change made elsewhere */
+  GPtrArray *conflicts;    /* "Type/id: path, path" strings */
+  GPtrArray *rejected;     /* "Type/id: the server's reason" strings */
+  gint64     pending;      /* edits still queued afterwards */
+} KithSyncReport;
+
+void kith_sync_report_free (KithSyncReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KithSyncReport, kith_sync_report_free)
+
+/* A local edit that could not be merged by itself: both sides changed the
+ * same thing. Neither side is dropped until someone decides. */
+typedef struct
+{
+  char       *type;
+  char       *id;
+  JsonObject *base;       /* the version both edits started from, or NULL */
+  JsonObject *local;
+  JsonObject *remote;
+  char       *remote_version;
+  GStrv       paths;      /* where they disagree */
+} KithSyncConflict;
+
+void kith_sync_conflict_free (KithSyncConflict *conflict);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KithSyncConflict, kith_sync_conflict_free)
+
+#define KITH_TYPE_SYNC_CLIENT (kith_sync_client_get_type ())
+G_DECLARE_FINAL_TYPE (KithSyncClient, kith_sync_client, KITH, SYNC_CLIENT, GObject)
+
+GQuark          kith_sync_error_quark          (void);
+
+/* Syncs the store at @store_path (its own connection, on a worker thread)
+ * with the FHIR R4 server at @base_url ("http://127.0.0.1:8765/fhir").
+ * Properties: "online", "syncing", "pending-count", "conflicts",
+ * "last-success" (instant), "last-error", "sign-in-needed", "work-offline"
+ * (read-write). */
+KithSyncClient *kith_sync_client_new           (const char      *store_path,
+                                                const char      *base_url);
+const char     *kith_sync_client_get_base_url  (KithSyncClient  *self);
+void            kith_sync_client_set_token     (KithSyncClient  *self,
+                                                const char      *bearer_token);
+gboolean        kith_sync_client_get_work_offline (KithSyncClient *self);
+void            kith_sync_client_set_work_offline (KithSyncClient *self,
+                                                   gboolean        offline);
+gboolean        kith_sync_client_get_syncing   (KithSyncClient  *self);
+gboolean        kith_sync_client_get_online    (KithSyncClient  *self);
+gint64          kith_sync_client_get_pending_count (KithSyncClient *self);
+guint           kith_sync_client_get_conflicts (KithSyncClient  *self);
+const char     *kith_sync_client_get_last_success (KithSyncClient *self);
+const char     *kith_sync_client_get_last_error (KithSyncClient *self);
+gboolean        kith_sync_client_get_sign_in_needed (KithSyncClient *self);
+/* Request timeout in seconds (default 15). */
+void            kith_sync_client_set_timeout   (KithSyncClient  *self,
+                                                guint            seconds);
+/* When to try again after a failure, in milliseconds: exponential backoff
+ * with jitter, or the server's Retry-After. 0 when not backing off. */
+guint           kith_sync_client_get_retry_delay (KithSyncClient *self);
+/* Re-reads the pending count (after local edits). */
+void            kith_sync_client_refresh       (KithSyncClient  *self);
+
+/* One cycle: push the outbox in order, then pull what changed. */
+void            kith_sync_client_sync_async    (KithSyncClient      *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+KithSyncReport *kith_sync_client_sync_finish   (KithSyncClient      *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+/* The same, blocking: for kith-tool and tests. */
+KithSyncReport *kith_sync_client_sync          (KithSyncClient      *self,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
+
+/* Conflicts waiting for a decision (KithSyncConflict, transfer full). */
+GPtrArray      *kith_sync_list_conflicts       (KithStore       *store,
+                                                GError         **error);
+/* Records the decided version, which replaces the local edit and goes to
+ * the server on the next sync, on top of the server's version. */
+gboolean        kith_sync_resolve_conflict     (KithStore       *store,
+                                                const char      *type,
+                                                const char      *id,
+                                                JsonObject      *resolved,
+                                                GError         **error);
+
+G_END_DECLS

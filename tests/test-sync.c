@@ -1,0 +1,741 @@
+/* test-sync.c
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Offline-first sync against a real kith-server on 127.0.0.1. A SoupServer
+ * in the test stands between client and server only to script the faults
+ * a real network has: 500, 429, 401, a 4xx refusal, a truncated body, a
+ * dropped connection, a stall, and a server without system history.
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "kith-core.h"
+
+#define DEMO_PEOPLE 20
+
+/* --- the real server --------------------------------------------------- */
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *url;     /* http://127.0.0.1:PORT/fhir */
+  guint        port;
+} Server;
+
+static void
+server_stop (Server *server)
+{
+  if (server->process)
+    {
+      g_subprocess_send_signal (server->process, SIGTERM);
+      g_subprocess_wait (server->process, NULL, NULL);
+    }
+  g_clear_object (&server->process);
+  g_clear_pointer (&server->url, g_free);
+}
+
+static void
+server_start (Server     *server,
+              const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *data = g_build_filename (dir, "server", NULL);
+  g_autofree char *line = NULL;
+  const char *binary = g_getenv ("KITH_SERVER");
+  const char *marker;
+
+  g_assert_nonnull (binary);
+  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary, "--data", data,
+                                      "--listen", "127.0.0.1:0", "--demo-people", G_STRINGIFY (DEMO_PEOPLE),
+                                      "--demo-seed", "1", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  marker = strstr (line, "http://");
+  g_assert_nonnull (marker);
+  server->url = g_strdup (marker);
+  g_strchomp (server->url);
+  server->port = (guint) g_ascii_strtoull (strrchr (server->url, ':') + 1, NULL, 10);
+}
+
+/* --- client profiles ----------------------------------------------------- */
+
+/* A professional's store holding the same demo caseload as the server. */
+static char *
+make_client (const char *dir,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *profile = g_build_filename (dir, name, NULL);
+  char *path = g_build_filename (profile, "kith.db", NULL);
+  g_autoptr(KithStore) store = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (profile, 0700), ==, 0);
+  store = kith_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (kith_demo_caseload_fill (store, DEMO_PEOPLE, 1, &error));
+  g_assert_true (kith_store_set_sync_enabled (store, TRUE, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static KithSyncReport *
+sync_blocking (const char  *store_path,
+               const char  *url,
+               GError     **error)
+{
+  g_autoptr(KithSyncClient) client = kith_sync_client_new (store_path, url);
+
+  kith_sync_client_set_timeout (client, 3);
+  return kith_sync_client_sync (client, NULL, error);
+}
+
+static KithSyncReport *
+sync_ok (const char *store_path,
+         const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  KithSyncReport *report = sync_blocking (store_path, url, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static char *
+first_plan_patient (const char *store_path)
+{
+  g_autoptr(KithStore) store = kith_store_open (store_path, NULL);
+  g_autoptr(KithCaseload) caseload = kith_caseload_new (store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (caseload)); i++)
+    {
+      g_autoptr(KithCaseloadEntry) entry = g_list_model_get_item (G_LIST_MODEL (caseload), i);
+      g_autoptr(KithCarePlan) plan = kith_care_plan_load_current (store, kith_caseload_entry_get_id (entry), NULL);
+
+      if (plan && kith_care_plan_get_state (plan) != KITH_PLAN_ENDED)
+        return g_strdup (kith_caseload_entry_get_id (entry));
+    }
+  g_assert_not_reached ();
+}
+
+static KithCarePlan *
+load_plan (KithStore  *store,
+           const char *patient_id)
+{
+  g_autoptr(GError) error = NULL;
+  KithCarePlan *plan = kith_care_plan_load_current (store, patient_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  return plan;
+}
+
+static gboolean
+has_goal (KithCarePlan *plan,
+          const char   *text)
+{
+  g_autoptr(GPtrArray) goals = kith_care_plan_list_goals (plan);
+
+  for (guint i = 0; i < goals->len; i++)
+    if (g_strcmp0 (((KithGoal *) goals->pdata[i])->text, text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* --- a GET straight to the server, for checking ---------------------------- */
+
+static JsonObject *
+server_get (const char *url,
+            guint      *status)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, message, NULL, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  *status = soup_message_get_status (message);
+  if (body == NULL || !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL))
+    return NULL;
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+typedef struct
+{
+  char   *dir;
+  Server  server;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("kith-sync-XXXXXX", NULL);
+  server_start (&f->server, f->dir);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+
+  server_stop (&f->server);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+}
+
+/* --- two professionals offline ---------------------------------------------- */
+
+static void
+test_two_clients (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a_path = make_client (f->dir, "a");
+  g_autofree char *b_path = make_client (f->dir, "b");
+  g_autofree char *patient = first_plan_patient (a_path);
+  g_autoptr(KithStore) a = kith_store_open (a_path, NULL);
+  g_autoptr(KithStore) b = kith_store_open (b_path, NULL);
+  g_autoptr(KithSyncReport) report = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (a_path, f->server.url);
+  g_assert_cmpint (report->pending, ==, 0);
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (b_path, f->server.url);
+
+  /* Both offline: A rewords what matters, B adds a goal (different fields). */
+  {
+    g_autoptr(KithCarePlan) plan_a = load_plan (a, patient);
+    g_autoptr(KithCarePlan) plan_b = load_plan (b, patient);
+    KithGoal goal = { NULL, (char *) "To get to the allotment", (char *) "the person", NULL, NULL, FALSE };
+    g_autofree char *goal_id = NULL;
+
+    kith_care_plan_set_what_matters (plan_a, "My allotment and my dog");
+    g_assert_true (kith_care_plan_save (plan_a, a, "Nurse A", &error));
+    goal_id = kith_care_plan_add_goal (plan_b, &goal, &error);
+    g_assert_true (kith_care_plan_save (plan_b, b, "Social worker B", &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (kith_store_count_unsynced (a), ==, 1);
+  g_assert_cmpint (kith_store_count_unsynced (b), ==, 1);
+
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (a_path, f->server.url);
+  g_assert_cmpuint (report->pushed, ==, 1);
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (b_path, f->server.url);
+  /* B's push met A's change: merged by itself, nothing for a person to do. */
+  g_test_message ("B: pushed %u pulled %u merged %u conflicts %u rejected %u pending %" G_GINT64_FORMAT,
+                  report->pushed, report->pulled, report->merged, report->conflicts->len,
+                  report->rejected->len, report->pending);
+  for (guint i = 0; i < report->conflicts->len; i++)
+    g_test_message ("conflict: %s", (char *) report->conflicts->pdata[i]);
+  g_assert_cmpuint (report->merged, ==, 1);
+  g_assert_cmpuint (report->conflicts->len, ==, 0);
+  g_assert_cmpint (report->pending, ==, 0);
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (a_path, f->server.url);
+
+  {
+    g_autoptr(KithCarePlan) plan_a = load_plan (a, patient);
+    g_autoptr(KithCarePlan) plan_b = load_plan (b, patient);
+
+    g_assert_cmpstr (kith_care_plan_get_what_matters (plan_a), ==, "My allotment and my dog");
+    g_assert_cmpstr (kith_care_plan_get_what_matters (plan_b), ==, "My allotment and my dog");
+    g_assert_true (has_goal (plan_a, "To get to the allotment"));
+    g_assert_true (has_goal (plan_b, "To get to the allotment"));
+    g_assert_cmpstr (kith_care_plan_get_version (plan_a), ==, kith_care_plan_get_version (plan_b));
+  }
+
+  /* Now the same field, differently: a conflict, neither side lost. */
+  {
+    g_autoptr(KithCarePlan) plan_a = load_plan (a, patient);
+    g_autoptr(KithCarePlan) plan_b = load_plan (b, patient);
+
+    kith_care_plan_set_medicines_note (plan_a, "Stop the evening diuretic");
+    g_assert_true (kith_care_plan_save (plan_a, a, "Nurse A", &error));
+    kith_care_plan_set_medicines_note (plan_b, "Pharmacist to review all tablets first");
+    g_assert_true (kith_care_plan_save (plan_b, b, "Social worker B", &error));
+  }
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (a_path, f->server.url);
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (b_path, f->server.url);
+  g_assert_cmpuint (report->conflicts->len, ==, 1);
+  g_assert_nonnull (strstr (report->conflicts->pdata[0], "medicines-review"));
+
+  conflicts = kith_sync_list_conflicts (b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  {
+    KithSyncConflict *conflict = conflicts->pdata[0];
+    g_autoptr(KithCarePlan) local = kith_care_plan_new_from_json (conflict->local, NULL);
+    g_autoptr(KithCarePlan) remote = kith_care_plan_new_from_json (conflict->remote, NULL);
+
+    g_assert_cmpstr (kith_care_plan_get_medicines_note (local), ==, "Pharmacist to review all tablets first");
+    g_assert_cmpstr (kith_care_plan_get_medicines_note (remote), ==, "Stop the evening diuretic");
+
+    /* The person decides: both, in one note. */
+    kith_care_plan_set_medicines_note (local, "Pharmacist to review all tablets first, then stop the evening diuretic");
+    g_assert_true (kith_sync_resolve_conflict (b, conflict->type, conflict->id, kith_care_plan_get_json (local), &error));
+    g_assert_no_error (error);
+  }
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (b_path, f->server.url);
+  g_assert_cmpuint (report->pushed, ==, 1);
+  g_assert_cmpint (report->pending, ==, 0);
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (a_path, f->server.url);
+  {
+    g_autoptr(KithCarePlan) plan_a = load_plan (a, patient);
+    g_assert_cmpstr (kith_care_plan_get_medicines_note (plan_a), ==,
+                     "Pharmacist to review all tablets first, then stop the evening diuretic");
+  }
+}
+
+/* --- kill the client ------------------------------------------------------- */
+
+static void
+add_observation (KithStore  *store,
+                 const char *patient,
+                 guint       n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = g_strdup_printf ("{\"resourceType\":\"Observation\",\"id\":\"kill-%u\",\"status\":\"final\","
+                                           "\"code\":{\"text\":\"Weight\"},\"subject\":{\"reference\":\"Patient/%s\"},"
+                                           "\"valueInteger\":%u}", n, patient, 60 + n % 30);
+  g_autoptr(JsonObject) observation = kith_fhir_parse_resource (json, -1, &error);
+
+  g_assert_true (kith_store_save_resource (store, observation, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_kill_the_client (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = make_client (f->dir, "c");
+  g_autofree char *profile = g_path_get_dirname (path);
+  g_autofree char *patient = first_plan_patient (path);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  g_autoptr(KithSyncReport) report = NULL;
+  const char *tool = g_getenv ("KITH_TOOL");
+  const int kills = g_test_slow () ? 400 : 100;
+  guint made = 0;
+  int kill_n;
+
+  g_assert_nonnull (tool);
+  for (kill_n = 0; kill_n < kills; kill_n++)
+    {
+      const char *args[] = { tool, "sync", "--profile", profile, "--server", f->server.url, "--timeout", "5", NULL };
+      GPid pid;
+      int status;
+
+      /* Keep edits flowing, so kills land in push and pull alike. */
+      if (kill_n % 2 == 0)
+        {
+          g_autoptr(KithStore) store = kith_store_open (path, &error);
+
+          g_assert_no_error (error);
+          add_observation (store, patient, made++);
+        }
+      g_assert_true (g_spawn_async (NULL, (char **) args, NULL,
+                                    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                    NULL, NULL, &pid, &error));
+      g_usleep (g_rand_int_range (rand, 0, 40000));
+      kill (pid, SIGKILL);
+      waitpid (pid, &status, 0);
+      g_spawn_close_pid (pid);
+    }
+
+  /* One clean cycle at the end, and everything has gone exactly once. */
+  report = sync_ok (path, f->server.url);
+  g_assert_cmpint (report->pending, ==, 0);
+  g_assert_cmpuint (report->conflicts->len, ==, 0);
+  {
+    g_autoptr(KithStore) store = kith_store_open (path, &error);
+
+    g_assert_true (kith_store_check_integrity (store, &error));
+    g_assert_cmpint (kith_store_count_unsynced (store), ==, 0);
+  }
+  for (guint n = 0; n < made; n++)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/Observation/kill-%u/_history", f->server.url, n);
+      guint status = 0;
+      g_autoptr(JsonObject) history = server_get (url, &status);
+
+      g_assert_cmpuint (status, ==, 200);
+      /* Created once, never twice, however many times the push was cut. */
+      g_assert_cmpint (json_array_get_length (json_object_get_array_member (history, "entry")), ==, 1);
+    }
+  g_test_message ("%d kills of the client, %u edits each on the server exactly once", kills, made);
+}
+
+/* --- scripted faults ----------------------------------------------------------- */
+
+typedef enum
+{
+  FAULT_NONE,
+  FAULT_500,
+  FAULT_429,
+  FAULT_401,
+  FAULT_REFUSE_PUT,     /* 422 with an OperationOutcome */
+  FAULT_TRUNCATE,
+  FAULT_RESET,
+  FAULT_STALL,
+  FAULT_NO_SYSTEM_HISTORY,
+} Fault;
+
+typedef struct
+{
+  SoupServer  *server;
+  SoupSession *upstream;
+  char        *upstream_base;   /* http://127.0.0.1:REAL */
+  char        *base;            /* http://127.0.0.1:PROXY */
+  char        *url;             /* .../fhir */
+  Fault        fault;
+  guint        faults_left;
+} Proxy;
+
+static gboolean
+unstall_cb (gpointer data)
+{
+  SoupServerMessage *message = data;
+
+  soup_server_message_set_status (message, 504, NULL);
+  soup_server_message_unpause (message);
+  g_object_unref (message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+proxy_handler (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  Proxy *proxy = user_data;
+  GUri *uri = soup_server_message_get_uri (message);
+  g_autofree char *target = g_strdup_printf ("%s%s%s%s", proxy->upstream_base, g_uri_get_path (uri),
+                                             g_uri_get_query (uri) ? "?" : "", g_uri_get_query (uri) ?: "");
+  const char *method = soup_server_message_get_method (message);
+  g_autoptr(SoupMessage) forward = soup_message_new (method, target);
+  SoupMessageBody *request_body = soup_server_message_get_request_body (message);
+  g_autoptr(GBytes) request = soup_message_body_flatten (request_body);
+  g_autoptr(GBytes) reply = NULL;
+  const char *headers[] = { "If-Match", "Authorization", "Accept" };
+  const char *back[] = { "ETag", "Last-Modified", "Location", "Content-Type" };
+  gboolean faulty = proxy->faults_left > 0;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  if (faulty && proxy->fault != FAULT_NONE && proxy->fault != FAULT_NO_SYSTEM_HISTORY &&
+      !(proxy->fault == FAULT_REFUSE_PUT && g_strcmp0 (method, "PUT") != 0))
+    {
+      proxy->faults_left--;
+      switch (proxy->fault)
+        {
+        case FAULT_500:
+          soup_server_message_set_status (message, 500, NULL);
+          return;
+        case FAULT_429:
+          soup_server_message_set_status (message, 429, NULL);
+          soup_message_headers_replace (soup_server_message_get_response_headers (message), "Retry-After", "1");
+          return;
+        case FAULT_401:
+          soup_server_message_set_status (message, 401, NULL);
+          return;
+        case FAULT_REFUSE_PUT:
+          {
+            static const char outcome[] =
+              "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+              "\"code\":\"business-rule\",\"diagnostics\":\"Refused by local policy\"}]}";
+
+            soup_server_message_set_status (message, 422, NULL);
+            soup_server_message_set_response (message, "application/fhir+json", SOUP_MEMORY_STATIC,
+                                              outcome, strlen (outcome));
+            return;
+          }
+        case FAULT_STALL:
+          soup_server_message_pause (message);
+          g_timeout_add_seconds (6, unstall_cb, g_object_ref (message));
+          return;
+        case FAULT_RESET:
+          {
+            GIOStream *stream = soup_server_message_steal_connection (message);
+
+            g_io_stream_close (stream, NULL, NULL);
+            g_object_unref (stream);
+            return;
+          }
+        default:
+          break;
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
+    {
+      const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (message), headers[i]);
+
+      if (value)
+        soup_message_headers_replace (soup_message_get_request_headers (forward), headers[i], value);
+    }
+  if (g_bytes_get_size (request) > 0)
+    soup_message_set_request_body_from_bytes (forward, "application/fhir+json", request);
+  reply = soup_session_send_and_read (proxy->upstream, forward, NULL, NULL);
+  if (reply == NULL)
+    {
+      soup_server_message_set_status (message, 502, NULL);
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (back); i++)
+    {
+      const char *value = soup_message_headers_get_one (soup_message_get_response_headers (forward), back[i]);
+
+      if (value)
+        soup_message_headers_replace (soup_server_message_get_response_headers (message), back[i], value);
+    }
+
+  /* Links name the real server: point them at the proxy. */
+  text = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  {
+    g_auto(GStrv) parts = g_strsplit (text, proxy->upstream_base, -1);
+    g_free (text);
+    text = g_strjoinv (proxy->base, parts);
+  }
+  if (faulty && proxy->fault == FAULT_NO_SYSTEM_HISTORY && g_str_has_suffix (path, "/metadata"))
+    {
+      g_auto(GStrv) parts = g_strsplit (text, "\"history-system\"", -1);
+      g_free (text);
+      text = g_strjoinv ("\"history-type\"", parts);
+    }
+  length = strlen (text);
+  if (faulty && proxy->fault == FAULT_TRUNCATE && length > 20)
+    {
+      proxy->faults_left--;
+      length /= 2;
+    }
+  if (soup_message_get_status (forward) >= 500)
+    g_test_message ("upstream %s %s: %u %s", method, target, soup_message_get_status (forward), text);
+  soup_server_message_set_status (message, soup_message_get_status (forward), NULL);
+  soup_server_message_set_response (message, "application/fhir+json", SOUP_MEMORY_COPY, text, length);
+}
+
+static void
+proxy_start (Proxy      *proxy,
+             Server     *server)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  proxy->server = soup_server_new (NULL, NULL);
+  proxy->upstream = soup_session_new ();
+  proxy->upstream_base = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  soup_server_add_handler (proxy->server, NULL, proxy_handler, proxy, NULL);
+  g_assert_true (soup_server_listen_local (proxy->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (proxy->server);
+  proxy->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  proxy->url = g_strdup_printf ("%s/fhir", proxy->base);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+}
+
+static void
+proxy_stop (Proxy *proxy)
+{
+  soup_server_disconnect (proxy->server);
+  g_clear_object (&proxy->server);
+  g_clear_object (&proxy->upstream);
+  g_free (proxy->upstream_base);
+  g_free (proxy->base);
+  g_free (proxy->url);
+}
+
+typedef struct
+{
+  GMainLoop      *loop;
+  KithSyncReport *report;
+  GError         *error;
+} Waiting;
+
+static void
+on_synced_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Waiting *waiting = user_data;
+
+  waiting->report = kith_sync_client_sync_finish (KITH_SYNC_CLIENT (source), result, &waiting->error);
+  g_main_loop_quit (waiting->loop);
+}
+
+static gboolean
+give_up_cb (gpointer data)
+{
+  g_error ("sync did not finish in time");
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs a cycle through the proxy, with the main loop turning so the proxy
+ * (in this process) can answer. */
+static KithSyncReport *
+sync_via (KithSyncClient  *client,
+          GError         **error)
+{
+  Waiting waiting = { g_main_loop_new (NULL, FALSE), NULL, NULL };
+  guint guard = g_timeout_add_seconds (60, give_up_cb, NULL);
+
+  kith_sync_client_sync_async (client, NULL, on_synced_cb, &waiting);
+  g_main_loop_run (waiting.loop);
+  g_source_remove (guard);
+  g_main_loop_unref (waiting.loop);
+  if (waiting.error)
+    g_propagate_error (error, waiting.error);
+  return waiting.report;
+}
+
+static void
+test_faults (Fixture       *f,
+             gconstpointer  data)
+{
+  static const struct { Fault fault; int code; const char *name; } cases[] = {
+    { FAULT_500, KITH_SYNC_ERROR_SERVER, "500" },
+    { FAULT_429, KITH_SYNC_ERROR_RATE_LIMITED, "429 with Retry-After" },
+    { FAULT_401, KITH_SYNC_ERROR_SIGN_IN, "401" },
+    { FAULT_TRUNCATE, KITH_SYNC_ERROR_SERVER, "truncated JSON" },
+    { FAULT_RESET, -1, "connection reset mid-body" },
+    { FAULT_STALL, KITH_SYNC_ERROR_OFFLINE, "a stall longer than the timeout" },
+  };
+  g_autofree char *path = make_client (f->dir, "faults");
+  g_autofree char *patient = first_plan_patient (path);
+  g_autoptr(KithSyncClient) client = NULL;
+  Proxy proxy = { 0 };
+  guint n = 1000;
+
+  proxy_start (&proxy, &f->server);
+  client = kith_sync_client_new (path, proxy.url);
+  kith_sync_client_set_timeout (client, 2);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KithSyncReport) failed = NULL;
+      g_autoptr(KithSyncReport) healed = NULL;
+      g_autoptr(KithStore) store = kith_store_open (path, NULL);
+
+      g_test_message ("fault: %s", cases[c].name);
+      add_observation (store, patient, n++);
+
+      /* The fault hits: the cycle fails, the edit stays queued. */
+      proxy.fault = cases[c].fault;
+      proxy.faults_left = 1;
+      failed = sync_via (client, &error);
+      g_assert_null (failed);
+      g_assert_nonnull (error);
+      if (cases[c].code >= 0)
+        g_assert_error (error, KITH_SYNC_ERROR, cases[c].code);
+      g_assert_cmpint (kith_store_count_unsynced (store), ==, 1);
+      g_assert_cmpuint (kith_sync_client_get_retry_delay (client), >, 0);
+      if (cases[c].fault == FAULT_429)
+        g_assert_cmpuint (kith_sync_client_get_retry_delay (client), ==, 1000);
+      if (cases[c].fault == FAULT_401)
+        g_assert_true (kith_sync_client_get_sign_in_needed (client));
+
+      /* And once it passes, everything goes through. */
+      g_clear_error (&error);
+      proxy.fault = FAULT_NONE;
+      if (cases[c].fault == FAULT_401)
+        kith_sync_client_set_token (client, "signed-in-again");
+      healed = sync_via (client, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (healed->pending, ==, 0);
+      g_assert_cmpint (kith_store_count_unsynced (store), ==, 0);
+      g_assert_cmpuint (kith_sync_client_get_retry_delay (client), ==, 0);
+      g_assert_nonnull (kith_sync_client_get_last_success (client));
+    }
+
+  /* A refusal (a 4xx other than 401, 409, 412, 429) is parked, with the
+   * server's reason, and the rest carries on. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KithSyncReport) report = NULL;
+    g_autoptr(KithStore) store = kith_store_open (path, NULL);
+
+    add_observation (store, patient, n++);
+    proxy.fault = FAULT_REFUSE_PUT;
+    proxy.faults_left = 1;
+    report = sync_via (client, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (report->rejected->len, ==, 1);
+    g_assert_nonnull (strstr (report->rejected->pdata[0], "Refused by local policy"));
+    g_assert_cmpint (kith_store_count_unsynced (store), ==, 1);
+  }
+
+  proxy_stop (&proxy);
+}
+
+static void
+test_without_system_history (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a_path = make_client (f->dir, "a");
+  g_autofree char *b_path = make_client (f->dir, "b");
+  g_autofree char *patient = first_plan_patient (a_path);
+  g_autoptr(KithSyncClient) client = NULL;
+  g_autoptr(KithSyncReport) report = NULL;
+  g_autoptr(KithStore) a = kith_store_open (a_path, NULL);
+  g_autoptr(KithStore) b = kith_store_open (b_path, NULL);
+  Proxy proxy = { 0 };
+
+  add_observation (a, patient, 7);
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (a_path, f->server.url);
+
+  /* B's server says nothing of system history: B searches by type. */
+  proxy_start (&proxy, &f->server);
+  proxy.fault = FAULT_NO_SYSTEM_HISTORY;
+  proxy.faults_left = G_MAXUINT;
+  client = kith_sync_client_new (b_path, proxy.url);
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_via (client, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonObject) pulled = kith_store_read_resource (b, "Observation", "kill-7", &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (pulled);
+  }
+  proxy_stop (&proxy);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/sync/two-clients", test_two_clients);
+  ADD ("/sync/kill-the-client", test_kill_the_client);
+  ADD ("/sync/faults", test_faults);
+  ADD ("/sync/without-system-history", test_without_system_history);
+#undef ADD
+
+  return g_test_run ();
+}
