@@ -382,3 +382,15 @@ kith_settings_new (void)
 
   return g_settings_new_full (schema, NULL, NULL);
 }
+
+char *
+kith_dup_professional_name (void)
+{
+  const char *name = g_get_real_name ();
+
+  /* GLib says "Unknown" when the account has no real name. */
+  if (name == NULL || *name == '\0' || g_strcmp0 (name, "Unknown") == 0)
+    return g_strdup (_("Kith user"));
+
+  return g_strdup (name);
+}

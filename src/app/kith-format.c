@@ -47,3 +47,95 @@ kith_format_count (guint count)
 {
   return g_strdup_printf ("%'u", count);
 }
+
+/* Formats an ISO 8601 instant ("2026-03-03T14:05:00Z") in local time:
+ * "3 March 2026 at 14:05". Returns NULL for NULL or "", and the input
+ * unchanged when it does not parse. */
+char *
+kith_format_instant (const char *iso_instant)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (iso_instant == NULL || *iso_instant == '\0')
+    return NULL;
+
+  if (!(utc = g_date_time_new_from_iso8601 (iso_instant, NULL)))
+    return kith_format_iso_date (iso_instant, KITH_DATE_STYLE_LONG);
+
+  local = g_date_time_to_local (utc);
+  /* xgettext:no-c-format */
+  /* Translators: a moment in a record, "3 March 2026 at 14:05"; see g_date_time_format() */
+  return g_date_time_format (local, _("%-d %B %Y at %H:%M"));
+}
+
+/* An answer in words, as the person gave it: the option's wording, a
+ * number, "Yes" or "No", their text, or what was recorded instead. NULL
+ * when there is no answer. */
+char *
+kith_format_answer (const KithInstrumentItem *item,
+                    const KithAnswer         *answer)
+{
+  const KithAnswerOption *option;
+
+  g_return_val_if_fail (item != NULL, NULL);
+
+  if (answer == NULL)
+    return NULL;
+
+  switch (answer->kind)
+    {
+    case KITH_ANSWER_CODE:
+      option = kith_instrument_item_lookup_option (item, answer->code);
+      return g_strdup (option != NULL && option->display != NULL ? option->display : answer->code);
+
+    case KITH_ANSWER_INTEGER:
+      return g_strdup_printf ("%d", answer->integer);
+
+    case KITH_ANSWER_BOOLEAN:
+      return g_strdup (answer->integer ? _("Yes") : _("No"));
+
+    case KITH_ANSWER_TEXT:
+      return g_strdup (answer->text);
+
+    case KITH_ANSWER_DECLINED:
+      return g_strdup (_("Declined to answer"));
+
+    case KITH_ANSWER_NOT_ASSESSED:
+      return g_strdup (_("Not assessed"));
+
+    case KITH_ANSWER_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/* A score as it reads on screen: "PHQ-9 12 · Moderate", or with
+ * @separator ": " "PHQ-9: 12 · Moderate". The total of an instrument is
+ * named after the instrument, other scores by their own title. Without a
+ * value (questions left, or declined) the value is "—". */
+char *
+kith_format_score (KithInstrument  *instrument,
+                   const KithScore *score,
+                   const char      *separator)
+{
+  const char *name;
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (KITH_IS_INSTRUMENT (instrument), NULL);
+  g_return_val_if_fail (score != NULL, NULL);
+
+  name = g_strcmp0 (score->name, "total") == 0 || score->title == NULL
+         ? kith_instrument_get_title (instrument)
+         : score->title;
+
+  if (!score->has_value)
+    value = g_strdup ("—");
+  else if (score->band_title != NULL)
+    /* Translators: a score and its band, "12 · Moderate" */
+    value = g_strdup_printf (_("%g · %s"), score->value, score->band_title);
+  else
+    value = g_strdup_printf ("%g", score->value);
+
+  return g_strconcat (name, separator != NULL ? separator : " ", value, NULL);
+}

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "kith-core.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -19,5 +21,11 @@ typedef enum
 char *kith_format_iso_date (const char    *iso_date,
                             KithDateStyle  style);
 char *kith_format_count    (guint          count);
+char *kith_format_instant  (const char    *iso_instant);
+char *kith_format_answer   (const KithInstrumentItem *item,
+                            const KithAnswer         *answer);
+char *kith_format_score    (KithInstrument           *instrument,
+                            const KithScore          *score,
+                            const char               *separator);
 
 G_END_DECLS

@@ -3,9 +3,11 @@
  * Copyright 2026 The Kith developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One person's record. For now: who they are and how to reach them, with
- * honest empty states for the assessment, plan, team and contacts that
- * later issues fill in.
+ * One person's record: open safety alerts first, then who they are and
+ * how to reach them, their holistic assessment (the last one with its key
+ * scores, and Start or Resume), their carers' own assessments (each after
+ * the carer's consent), and honest empty states for the plan, team and
+ * contacts that later issues fill in.
  */
 
 #define G_LOG_DOMAIN "kith-record-page"
@@ -15,6 +17,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "kith-alert-box.h"
+#include "kith-application.h"
 #include "kith-format.h"
 #include "kith-record-page.h"
 
@@ -23,8 +27,11 @@ struct _KithRecordPage
   GtkWidget          parent_instance;
 
   KithPatient       *patient;
+  KithStore         *store;
+  char              *in_progress_id;   /* the person's paused assessment */
 
   /* Template widgets */
+  KithAlertBox      *alert_box;
   GtkStack          *stack;
   GtkScrolledWindow *scrolled_window;
   AdwAvatar         *avatar;
@@ -42,6 +49,13 @@ struct _KithRecordPage
   GtkWidget         *coordinator_row;
   GtkLabel          *coordinator_label;
   GtkWidget         *team_empty_row;
+  GtkWidget         *assessment_empty_row;
+  AdwActionRow      *last_assessment_row;
+  AdwActionRow      *in_progress_row;
+  AdwActionRow      *start_row;
+  GtkWidget         *resume_button;
+  GtkWidget         *start_button;
+  GtkListBox        *carers_list;
 };
 
 G_DEFINE_FINAL_TYPE (KithRecordPage, kith_record_page, GTK_TYPE_WIDGET)
@@ -53,6 +67,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  ASSESSMENT_OPENED,
+  ALERTS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static gboolean
 is_empty (const char *text)
@@ -171,12 +193,550 @@ update_from_caseload_entry (KithRecordPage    *self,
 }
 
 static void
+report_error (KithRecordPage *self,
+              const char     *message)
+{
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", message))
+    g_warning ("%s", message);
+}
+
+static const char *
+reference_of (JsonObject *resource,
+              const char *member)
+{
+  JsonNode *node = json_object_get_member (resource, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return kith_fhir_get_string (json_node_get_object (node), "reference");
+}
+
+/* The holistic assessments filed with the person, newest first: their own
+ * (subject Patient) and their carers' (subject RelatedPerson). */
+typedef struct
+{
+  JsonObject *last_completed;   /* the person's own */
+  JsonObject *in_progress;      /* the person's own */
+  GHashTable *carer_in_progress;/* RelatedPerson id → assessment id */
+} AssessmentHistory;
+
+static void
+assessment_history_clear (AssessmentHistory *history)
+{
+  g_clear_pointer (&history->last_completed, json_object_unref);
+  g_clear_pointer (&history->in_progress, json_object_unref);
+  g_clear_pointer (&history->carer_in_progress, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AssessmentHistory, assessment_history_clear)
+
+static gboolean
+read_assessment_history (KithRecordPage     *self,
+                         AssessmentHistory  *history,
+                         GError            **error)
+{
+  g_autoptr(GPtrArray) responses = NULL;
+  g_autofree char *found = NULL;
+  const char *patient_id = kith_patient_get_id (self->patient);
+
+  history->carer_in_progress = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  if (!(responses = kith_store_list_for_patient (self->store, "QuestionnaireResponse", patient_id, error)))
+    return FALSE;
+
+  for (guint i = 0; i < responses->len; i++)
+    {
+      JsonObject *response = responses->pdata[i];
+      const char *subject = reference_of (response, "subject");
+      const char *status = kith_fhir_get_string (response, "status");
+      const char *carer_id;
+
+      if (g_strcmp0 (kith_fhir_get_string (response, "questionnaire"), KITH_HOLISTIC_ASSESSMENT_URL) != 0)
+        continue;
+
+      if (kith_fhir_reference_id (subject, "Patient") != NULL)
+        {
+          if (g_strcmp0 (status, "completed") == 0 && history->last_completed == NULL)
+            history->last_completed = json_object_ref (response);
+          else if (g_strcmp0 (status, "in-progress") == 0 && history->in_progress == NULL)
+            history->in_progress = json_object_ref (response);
+        }
+      else if ((carer_id = kith_fhir_reference_id (subject, "RelatedPerson")) != NULL &&
+               g_strcmp0 (status, "in-progress") == 0 &&
+               !g_hash_table_contains (history->carer_in_progress, carer_id))
+        {
+          g_hash_table_insert (history->carer_in_progress, g_strdup (carer_id),
+                               g_strdup (kith_fhir_get_string (response, "id")));
+        }
+    }
+
+  /* The core's own answer to "is one paused?", when it is the person's.
+   * (It can name a carer's, filed with the person: then the list decides.) */
+  if ((found = kith_assessment_find_in_progress (self->store, patient_id, NULL)) != NULL &&
+      history->in_progress != NULL &&
+      g_strcmp0 (found, kith_fhir_get_string (history->in_progress, "id")) != 0)
+    {
+      for (guint i = 0; i < responses->len; i++)
+        if (g_strcmp0 (kith_fhir_get_string (responses->pdata[i], "id"), found) == 0 &&
+            kith_fhir_reference_id (reference_of (responses->pdata[i], "subject"), "Patient") != NULL)
+          {
+            g_clear_pointer (&history->in_progress, json_object_unref);
+            history->in_progress = json_object_ref (responses->pdata[i]);
+          }
+    }
+
+  return TRUE;
+}
+
+/* "PHQ-9 12 · Moderate, GAD-2 1 · Negative screen": the scores with a band */
+static char *
+dup_key_scores (KithRecordPage *self,
+                const char     *assessment_id)
+{
+  g_autoptr(KithAssessment) assessment = NULL;
+  g_autoptr(GPtrArray) instruments = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (!(assessment = kith_assessment_open (self->store, assessment_id, &error)))
+    {
+      g_warning ("Could not read the last assessment: %s", error->message);
+      return NULL;
+    }
+
+  instruments = kith_assessment_list_instruments (assessment);
+  for (guint i = 0; i < instruments->len; i++)
+    {
+      g_autoptr(GPtrArray) scores = kith_assessment_score (assessment,
+                                                           kith_instrument_get_id (instruments->pdata[i]));
+
+      for (guint s = 0; s < scores->len; s++)
+        {
+          KithScore *score = scores->pdata[s];
+
+          if (score->has_value && score->band_title != NULL)
+            g_ptr_array_add (parts, kith_format_score (instruments->pdata[i], score, " "));
+        }
+    }
+
+  if (parts->len == 0)
+    return NULL;
+  g_ptr_array_add (parts, NULL);
+  /* Translators: the separator between scores, "PHQ-9 12 · Moderate, GAD-2 1 · Negative screen" */
+  return g_strjoinv (_(", "), (char **) parts->pdata);
+}
+
+static char *
+dup_progress_text (KithRecordPage *self,
+                   const char     *assessment_id)
+{
+  g_autoptr(KithAssessment) assessment = NULL;
+  guint done = 0, total = 0;
+
+  if (!(assessment = kith_assessment_open (self->store, assessment_id, NULL)))
+    return NULL;
+
+  kith_assessment_get_progress (assessment, &done, &total);
+  /* Translators: how far a paused assessment got, "12 of 20 questions answered" */
+  return g_strdup_printf (ngettext ("%u of %u question answered", "%u of %u questions answered", total),
+                          done, total);
+}
+
+static char *
+dup_carer_name (JsonObject *carer)
+{
+  JsonNode *names = json_object_get_member (carer, "name");
+  JsonObject *name;
+  JsonNode *given;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (names == NULL || !JSON_NODE_HOLDS_ARRAY (names) || json_array_get_length (json_node_get_array (names)) == 0 ||
+      !JSON_NODE_HOLDS_OBJECT (json_array_get_element (json_node_get_array (names), 0)))
+    return g_strdup (_("Their carer"));
+
+  name = json_array_get_object_element (json_node_get_array (names), 0);
+  if (kith_fhir_get_string (name, "text") != NULL)
+    return g_strdup (kith_fhir_get_string (name, "text"));
+
+  given = json_object_get_member (name, "given");
+  if (given != NULL && JSON_NODE_HOLDS_ARRAY (given))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (given)); i++)
+      {
+        const char *part = json_array_get_string_element (json_node_get_array (given), i);
+
+        if (part != NULL)
+          g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", part);
+      }
+  if (kith_fhir_get_string (name, "family") != NULL)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", kith_fhir_get_string (name, "family"));
+
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : g_strdup (_("Their carer"));
+}
+
+static const char *
+get_relationship (JsonObject *carer)
+{
+  JsonNode *relationships = json_object_get_member (carer, "relationship");
+  JsonNode *codings;
+  JsonObject *first;
+
+  if (relationships == NULL || !JSON_NODE_HOLDS_ARRAY (relationships) ||
+      json_array_get_length (json_node_get_array (relationships)) == 0 ||
+      !JSON_NODE_HOLDS_OBJECT (json_array_get_element (json_node_get_array (relationships), 0)))
+    return NULL;
+
+  first = json_array_get_object_element (json_node_get_array (relationships), 0);
+  if (kith_fhir_get_string (first, "text") != NULL)
+    return kith_fhir_get_string (first, "text");
+
+  codings = json_object_get_member (first, "coding");
+  if (codings == NULL || !JSON_NODE_HOLDS_ARRAY (codings) ||
+      json_array_get_length (json_node_get_array (codings)) == 0 ||
+      !JSON_NODE_HOLDS_OBJECT (json_array_get_element (json_node_get_array (codings), 0)))
+    return NULL;
+
+  return kith_fhir_get_string (json_array_get_object_element (json_node_get_array (codings), 0), "display");
+}
+
+static void
+update_carers (KithRecordPage    *self,
+               AssessmentHistory *history)
+{
+  g_autoptr(GPtrArray) carers = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->carers_list))) != NULL)
+    gtk_list_box_remove (self->carers_list, child);
+
+  if (!(carers = kith_store_list_for_patient (self->store, "RelatedPerson",
+                                              kith_patient_get_id (self->patient), &error)))
+    {
+      g_warning ("Could not read the person's carers: %s", error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->carers_list), FALSE);
+      return;
+    }
+
+  for (guint i = 0; i < carers->len; i++)
+    {
+      JsonObject *carer = carers->pdata[i];
+      const char *carer_id = kith_fhir_get_string (carer, "id");
+      const char *relationship = get_relationship (carer);
+      const char *paused = g_hash_table_lookup (history->carer_in_progress, carer_id);
+      g_autofree char *name = dup_carer_name (carer);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *button_name = NULL;
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button;
+
+      if (relationship != NULL)
+        /* Translators: a carer and how they are related, "Susan Smith (daughter)" */
+        subtitle = g_strdup_printf (_("%s (%s). It belongs to them, and needs their consent."),
+                                    name, relationship);
+      else
+        subtitle = g_strdup_printf (_("%s. It belongs to them, and needs their consent."), name);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Carer’s own assessment"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+
+      button = gtk_button_new_with_label (paused != NULL ? _("Resume") : _("Start…"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      /* Translators: the carer's assessment button, for a screen reader */
+      button_name = g_strdup_printf (paused != NULL ? _("Resume %s’s own assessment")
+                                                    : _("Start %s’s own assessment"),
+                                     name);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      button_name, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "patient.carer-assessment");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", carer_id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (self->carers_list, row);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->carers_list), carers->len > 0);
+}
+
+static void
+update_assessments (KithRecordPage *self)
+{
+  g_auto(AssessmentHistory) history = { NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->in_progress_id, g_free);
+
+  if (self->patient == NULL || self->store == NULL)
+    {
+      gtk_widget_set_visible (self->assessment_empty_row, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->last_assessment_row), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->in_progress_row), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->start_row), self->store != NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->carers_list), FALSE);
+      return;
+    }
+
+  if (!read_assessment_history (self, &history, &error))
+    {
+      g_warning ("Could not read the person's assessments: %s", error->message);
+      history.carer_in_progress = history.carer_in_progress
+                                  ? history.carer_in_progress
+                                  : g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    }
+
+  if (history.last_completed != NULL)
+    {
+      g_autofree char *date = kith_format_iso_date (kith_fhir_get_last_updated (history.last_completed),
+                                                    KITH_DATE_STYLE_LONG);
+      g_autofree char *title = NULL;
+      g_autofree char *scores = dup_key_scores (self, kith_fhir_get_string (history.last_completed, "id"));
+
+      /* Translators: the date the last holistic assessment was completed */
+      title = g_strdup_printf (_("Last assessment, completed %s"), date != NULL ? date : "");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->last_assessment_row), title);
+      adw_action_row_set_subtitle (self->last_assessment_row,
+                                   scores != NULL ? scores : _("No scores recorded"));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->last_assessment_row), history.last_completed != NULL);
+
+  if (history.in_progress != NULL)
+    {
+      g_autofree char *date = kith_format_iso_date (kith_fhir_get_string (history.in_progress, "authored"),
+                                                    KITH_DATE_STYLE_LONG);
+      g_autofree char *progress = NULL;
+      g_autofree char *subtitle = NULL;
+
+      self->in_progress_id = g_strdup (kith_fhir_get_string (history.in_progress, "id"));
+      progress = dup_progress_text (self, self->in_progress_id);
+      /* Translators: a paused assessment, "Started 3 March 2026 · 12 of 20 questions answered" */
+      subtitle = g_strdup_printf (_("Started %s · %s"), date != NULL ? date : "", progress != NULL ? progress : "");
+      adw_action_row_set_subtitle (self->in_progress_row, subtitle);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->in_progress_row), history.in_progress != NULL);
+
+  adw_action_row_set_subtitle (self->start_row,
+                               history.last_completed != NULL
+                               ? _("Answers from the last assessment are carried over for the person to "
+                                   "confirm, so nothing is asked twice.")
+                               : _("About them, their health, daily life, feelings, practical help, "
+                                   "their carer, and what to do in a crisis."));
+  gtk_widget_set_visible (GTK_WIDGET (self->start_row), history.in_progress == NULL);
+
+  gtk_widget_set_visible (self->assessment_empty_row,
+                          history.last_completed == NULL && history.in_progress == NULL);
+
+  update_carers (self, &history);
+}
+
+static void
+open_assessment (KithRecordPage *self,
+                 KithAssessment *assessment)
+{
+  g_signal_emit (self, signals[ASSESSMENT_OPENED], 0, assessment);
+}
+
+static void
+patient_start_assessment_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  g_autoptr(KithAssessment) assessment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *author = kith_dup_professional_name ();
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+
+  if (!(assessment = kith_assessment_start (self->store, kith_patient_get_id (self->patient),
+                                            author, &error)))
+    {
+      report_error (self, error->message);
+      return;
+    }
+
+  update_assessments (self);
+  open_assessment (self, assessment);
+}
+
+static void
+patient_resume_assessment_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  g_autoptr(KithAssessment) assessment = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->in_progress_id == NULL || self->store == NULL)
+    return;
+
+  if (!(assessment = kith_assessment_open (self->store, self->in_progress_id, &error)))
+    {
+      report_error (self, error->message);
+      return;
+    }
+
+  open_assessment (self, assessment);
+}
+
+typedef struct
+{
+  KithRecordPage *page;
+  char           *carer_id;
+  GtkWidget      *consent_check;
+  GtkWidget      *share_check;
+} CarerConsent;
+
+static void
+carer_consent_free (CarerConsent *consent)
+{
+  g_clear_object (&consent->page);
+  g_free (consent->carer_id);
+  g_free (consent);
+}
+
+static void
+on_consent_check_toggled_cb (GtkCheckButton   *check,
+                             AdwMessageDialog *dialog)
+{
+  adw_message_dialog_set_response_enabled (dialog, "start", gtk_check_button_get_active (check));
+}
+
+static void
+on_consent_dialog_response_cb (AdwMessageDialog *dialog,
+                               const char       *response,
+                               CarerConsent     *consent)
+{
+  KithRecordPage *self = consent->page;
+  g_autoptr(KithAssessment) assessment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *author = NULL;
+
+  if (g_strcmp0 (response, "start") != 0 || self->store == NULL)
+    return;
+
+  author = kith_dup_professional_name ();
+  /* The core records the consent; it refuses without it. */
+  if (!(assessment = kith_assessment_start_for_carer (self->store, consent->carer_id, author,
+                                                      gtk_check_button_get_active (GTK_CHECK_BUTTON (consent->consent_check)),
+                                                      gtk_check_button_get_active (GTK_CHECK_BUTTON (consent->share_check)),
+                                                      &error)))
+    {
+      report_error (self, error->message);
+      return;
+    }
+
+  update_assessments (self);
+  open_assessment (self, assessment);
+}
+
+static void
+ask_carer_consent (KithRecordPage *self,
+                   const char     *carer_id)
+{
+  g_autoptr(JsonObject) carer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *carer_name = NULL;
+  g_autofree char *person_name = kith_patient_dup_spoken_name (self->patient);
+  g_autofree char *body = NULL;
+  g_autofree char *consent_text = NULL;
+  g_autofree char *share_text = NULL;
+  CarerConsent *consent;
+  GtkWidget *dialog, *box;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (!(carer = kith_store_read_resource (self->store, "RelatedPerson", carer_id, &error)))
+    {
+      report_error (self, error->message);
+      return;
+    }
+  carer_name = dup_carer_name (carer);
+
+  /* Translators: %s is the carer's name */
+  body = g_strdup_printf (_("This assessment is about %s’s own needs as a carer, and it belongs to them. "
+                            "Ask them before you start."),
+                          carer_name);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Carer’s Own Assessment"), body);
+
+  consent = g_new0 (CarerConsent, 1);
+  consent->page = g_object_ref (self);
+  consent->carer_id = g_strdup (carer_id);
+
+  /* Translators: %s is the carer's name */
+  consent_text = g_strdup_printf (_("%s agrees to an assessment of their own needs"), carer_name);
+  /* Translators: the first %s is the carer's name, the second the person cared for */
+  share_text = g_strdup_printf (_("%s agrees to share it with %s’s care team"), carer_name, person_name);
+  box = g_object_new (GTK_TYPE_BOX, "orientation", GTK_ORIENTATION_VERTICAL, "spacing", 6, NULL);
+  consent->consent_check = gtk_check_button_new_with_label (consent_text);
+  consent->share_check = gtk_check_button_new_with_label (share_text);
+  gtk_box_append (GTK_BOX (box), consent->consent_check);
+  gtk_box_append (GTK_BOX (box), consent->share_check);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "start", _("_Start Assessment"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "start",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "start", FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  g_signal_connect (consent->consent_check, "toggled", G_CALLBACK (on_consent_check_toggled_cb), dialog);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_consent_dialog_response_cb),
+                         consent, (GClosureNotify) carer_consent_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+patient_carer_assessment_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  const char *carer_id = g_variant_get_string (parameter, NULL);
+  g_auto(AssessmentHistory) history = { NULL };
+  const char *paused;
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+
+  /* A paused carer's assessment is theirs already: consent was given. */
+  if (read_assessment_history (self, &history, NULL) &&
+      (paused = g_hash_table_lookup (history.carer_in_progress, carer_id)) != NULL)
+    {
+      g_autoptr(KithAssessment) assessment = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!(assessment = kith_assessment_open (self->store, paused, &error)))
+        report_error (self, error->message);
+      else
+        open_assessment (self, assessment);
+      return;
+    }
+
+  ask_carer_consent (self, carer_id);
+}
+
+static void
+on_alert_box_changed_cb (KithRecordPage *self)
+{
+  g_signal_emit (self, signals[ALERTS_CHANGED], 0);
+}
+
+static void
 kith_record_page_dispose (GObject *object)
 {
   KithRecordPage *self = KITH_RECORD_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KITH_TYPE_RECORD_PAGE);
   g_clear_object (&self->patient);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->in_progress_id, g_free);
 
   G_OBJECT_CLASS (kith_record_page_parent_class)->dispose (object);
 }
@@ -216,6 +776,31 @@ kith_record_page_class_init (KithRecordPageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * KithRecordPage::assessment-opened:
+   * @assessment: a KithAssessment, just started or reopened
+   *
+   * The professional started or resumed an assessment: show it.
+   */
+  signals[ASSESSMENT_OPENED] = g_signal_new ("assessment-opened",
+                                             G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST,
+                                             0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 1, KITH_TYPE_ASSESSMENT);
+
+  /**
+   * KithRecordPage::alerts-changed:
+   *
+   * A safety alert was closed with a recorded action.
+   */
+  signals[ALERTS_CHANGED] = g_signal_new ("alerts-changed",
+                                          G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
+
+  g_type_ensure (KITH_TYPE_ALERT_BOX);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/care/kith/Kith/kith-record-page.ui");
@@ -236,6 +821,22 @@ kith_record_page_class_init (KithRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, coordinator_row);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, coordinator_label);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, team_empty_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, alert_box);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, assessment_empty_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, last_assessment_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, in_progress_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, start_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, carers_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_alert_box_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "patient.start-assessment", NULL,
+                                   patient_start_assessment_action);
+  gtk_widget_class_install_action (widget_class, "patient.resume-assessment", NULL,
+                                   patient_resume_assessment_action);
+  gtk_widget_class_install_action (widget_class, "patient.carer-assessment", "s",
+                                   patient_carer_assessment_action);
 }
 
 static void
@@ -276,4 +877,44 @@ kith_record_page_set_person (KithRecordPage    *self,
 
   update_details (self);
   update_from_caseload_entry (self, patient != NULL ? entry : NULL);
+  kith_record_page_reload (self);
+}
+
+void
+kith_record_page_set_store (KithRecordPage *self,
+                            KithStore      *store)
+{
+  g_return_if_fail (KITH_IS_RECORD_PAGE (self));
+  g_return_if_fail (store == NULL || KITH_IS_STORE (store));
+
+  g_set_object (&self->store, store);
+  kith_record_page_reload (self);
+}
+
+void
+kith_record_page_reload (KithRecordPage *self)
+{
+  g_return_if_fail (KITH_IS_RECORD_PAGE (self));
+
+  kith_alert_box_set_patient (self->alert_box,
+                              self->patient != NULL ? self->store : NULL,
+                              self->patient != NULL ? kith_patient_get_id (self->patient) : NULL);
+  update_assessments (self);
+}
+
+GtkWidget *
+kith_record_page_get_assessment_button (KithRecordPage *self)
+{
+  g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->in_progress_row)) ? self->resume_button
+                                                                      : self->start_button;
+}
+
+KithAlertBox *
+kith_record_page_get_alert_box (KithRecordPage *self)
+{
+  g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
+
+  return self->alert_box;
 }

@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "kith-alert-box.h"
 #include "kith-core.h"
 
 G_BEGIN_DECLS
@@ -23,5 +24,13 @@ KithPatient *kith_record_page_get_patient (KithRecordPage    *self);
 void         kith_record_page_set_person  (KithRecordPage    *self,
                                            KithPatient       *patient,
                                            KithCaseloadEntry *entry);
+/* The store the person's assessments, carers and alerts are read from */
+void         kith_record_page_set_store   (KithRecordPage    *self,
+                                           KithStore         *store);
+/* Reads the assessments, carers and open alerts again. */
+void         kith_record_page_reload      (KithRecordPage    *self);
+/* "Start assessment", or "Resume assessment" when one is paused */
+GtkWidget   *kith_record_page_get_assessment_button (KithRecordPage *self);
+KithAlertBox *kith_record_page_get_alert_box (KithRecordPage   *self);
 
 G_END_DECLS

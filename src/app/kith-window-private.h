@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include "kith-assessment-view.h"
 #include "kith-record-page.h"
 #include "kith-window.h"
 
@@ -18,5 +19,8 @@ GtkColumnView  *kith_window_get_column_view    (KithWindow *self);
 GtkWidget      *kith_window_get_caseload_stack (KithWindow *self);
 KithRecordPage *kith_window_get_record_page    (KithWindow *self);
 AdwLeaflet     *kith_window_get_leaflet        (KithWindow *self);
+KithAssessmentView *kith_window_get_assessment_view (KithWindow *self);
+/* "records", "assessment" or "store-error" */
+const char     *kith_window_get_visible_page   (KithWindow *self);
 
 G_END_DECLS

@@ -10,11 +10,14 @@
 
 #include <glib/gi18n.h>
 
+#include "kith-assessment-view.h"
 #include "kith-caseload-cell.h"
 #include "kith-first-frame.h"
 #include "kith-format.h"
 #include "kith-record-page.h"
 #include "kith-window.h"
+#include "kith-plan-editor.h"
+#include "kith-application.h"
 #include "kith-window-private.h"
 
 struct _KithWindow
@@ -43,6 +46,12 @@ struct _KithWindow
   GtkWidget            *record_pane;
   AdwWindowTitle       *record_title;
   KithRecordPage       *record_page;
+  KithAssessmentView   *assessment_view;
+  /* The care plan page: made on demand, one editor at a time */
+  GtkWidget            *plan_page;
+  AdwWindowTitle       *plan_title;
+  GtkWidget            *plan_holder;
+  KithPlanEditor       *plan_editor;
   AdwStatusPage        *store_error_page;
 };
 
@@ -307,11 +316,40 @@ on_name_cell_setup_cb (GtkSignalListItemFactory *factory,
                        GtkListItem              *list_item,
                        KithWindow               *self)
 {
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *cell = kith_caseload_cell_new ();
 
   /* Room for most names before the column is resized by hand */
   kith_caseload_cell_set_nat_chars (KITH_CASELOAD_CELL (cell), 22);
-  gtk_list_item_set_child (list_item, cell);
+  gtk_widget_set_hexpand (cell, TRUE);
+  gtk_box_append (GTK_BOX (box), cell);
+  gtk_list_item_set_child (list_item, box);
+}
+
+/* A warning sign before the name of someone with an open safety alert:
+ * an icon with words for screen readers and a tooltip, never colour
+ * alone. Made only for the rows that need one. */
+static void
+set_alert_icon (GtkWidget *box,
+                guint      open_alerts)
+{
+  GtkWidget *first = gtk_widget_get_first_child (box);
+  GtkWidget *icon = GTK_IS_IMAGE (first) ? first : NULL;
+
+  if (icon == NULL && open_alerts == 0)
+    return;
+
+  if (icon == NULL)
+    {
+      icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      gtk_widget_add_css_class (icon, "error");
+      gtk_widget_set_tooltip_text (icon, _("Open safety alert"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Open safety alert"), -1);
+      gtk_box_prepend (GTK_BOX (box), icon);
+    }
+
+  gtk_widget_set_visible (icon, open_alerts > 0);
 }
 
 static void
@@ -331,8 +369,11 @@ on_name_cell_bind_cb (GtkSignalListItemFactory *factory,
                       KithWindow               *self)
 {
   KithCaseloadEntry *entry = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
 
-  set_cell_text (list_item, kith_caseload_entry_get_list_name (entry));
+  kith_caseload_cell_set_text (KITH_CASELOAD_CELL (gtk_widget_get_last_child (box)),
+                               kith_caseload_entry_get_list_name (entry));
+  set_alert_icon (box, kith_caseload_entry_get_open_alerts (entry));
   self->bound_rows++;
 }
 
@@ -536,10 +577,117 @@ on_leaflet_folded_changed_cb (KithWindow *self,
                                              adw_leaflet_get_folded (leaflet));
 }
 
+/* Reads the caseload again (its open-alert counts), keeping the person
+ * selected: the order does not change, so they are where they were. */
+static void
+refresh_caseload (KithWindow *self)
+{
+  guint position = gtk_single_selection_get_selected (self->selection);
+  g_autoptr(KithCaseloadEntry) before = NULL;
+  g_autoptr(KithCaseloadEntry) after = NULL;
+
+  if (self->caseload == NULL)
+    return;
+
+  if (position != GTK_INVALID_LIST_POSITION)
+    before = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  g_signal_handlers_block_by_func (self->selection, on_selection_selected_item_changed_cb, self);
+  kith_caseload_reload (self->caseload);
+
+  if (before != NULL &&
+      (after = g_list_model_get_item (G_LIST_MODEL (self->selection), position)) != NULL &&
+      g_strcmp0 (kith_caseload_entry_get_id (before), kith_caseload_entry_get_id (after)) == 0)
+    gtk_single_selection_set_selected (self->selection, position);
+  g_signal_handlers_unblock_by_func (self->selection, on_selection_selected_item_changed_cb, self);
+}
+
+static void
+on_record_page_assessment_opened_cb (KithWindow     *self,
+                                     KithAssessment *assessment,
+                                     KithRecordPage *record_page)
+{
+  KithPatient *patient = kith_record_page_get_patient (record_page);
+  g_autofree char *name = patient != NULL ? kith_patient_dup_spoken_name (patient) : NULL;
+
+  gtk_stack_set_visible_child_name (self->main_stack, "assessment");
+  kith_assessment_view_set_assessment (self->assessment_view, self->store, assessment, name);
+}
+
+typedef struct
+{
+  KithWindow     *window;
+  KithAssessment *assessment;
+} ViewClearing;
+
+static void
+view_clearing_free (ViewClearing *clearing)
+{
+  g_object_unref (clearing->window);
+  g_object_unref (clearing->assessment);
+  g_free (clearing);
+}
+
+static gboolean
+clear_assessment_view_cb (gpointer user_data)
+{
+  ViewClearing *clearing = user_data;
+  KithAssessmentView *view = clearing->window->assessment_view;
+
+  /* Unless another assessment was opened meanwhile */
+  if (view != NULL && kith_assessment_view_get_assessment (view) == clearing->assessment)
+    kith_assessment_view_set_assessment (view, NULL, NULL, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_assessment_view_closed_cb (KithWindow         *self,
+                              gboolean            completed,
+                              KithAssessmentView *view)
+{
+  KithAssessment *assessment = kith_assessment_view_get_assessment (view);
+  GtkWidget *button;
+
+  gtk_stack_set_visible_child_name (self->main_stack, "records");
+
+  /* Its pages go once back at the main loop: this may run from a button
+   * on one of them. Everything is saved already. */
+  if (assessment != NULL)
+    {
+      ViewClearing *clearing = g_new0 (ViewClearing, 1);
+
+      clearing->window = g_object_ref (self);
+      clearing->assessment = g_object_ref (assessment);
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, clear_assessment_view_cb, clearing,
+                       (GDestroyNotify) view_clearing_free);
+    }
+
+  kith_record_page_reload (self->record_page);
+  refresh_caseload (self);
+
+  show_record_pane (self);
+  button = kith_record_page_get_assessment_button (self->record_page);
+  if (button != NULL)
+    gtk_widget_grab_focus (button);
+
+  show_toast (self, completed ? _("Assessment completed")
+                              : _("Assessment paused. Everything is saved."));
+}
+
+static void
+on_record_page_alerts_changed_cb (KithWindow     *self,
+                                  KithRecordPage *record_page)
+{
+  refresh_caseload (self);
+}
+
 static gboolean
 on_window_close_request_cb (GtkWindow  *window,
                             KithWindow *self)
 {
+  /* Whatever is still being typed in an assessment is saved. */
+  kith_assessment_view_flush (self->assessment_view);
   save_window_state (self);
   return GDK_EVENT_PROPAGATE;
 }
@@ -559,6 +707,110 @@ kith_window_search_action (GtkWidget  *widget,
   gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
 }
 
+/* Leaving the plan saves it (the editor saves when it goes), and the record
+ * and caseload show what changed: review date, co-ordinator. */
+static void
+close_plan (KithWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->plan_editor != NULL)
+    {
+      if (!kith_plan_editor_save (self->plan_editor, &error))
+        {
+          /* Not saved: stay, so nothing typed is lost. */
+          gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", error->message);
+          return;
+        }
+      adw_bin_set_child (ADW_BIN (self->plan_holder), NULL);
+      self->plan_editor = NULL;
+    }
+  gtk_stack_set_visible_child_name (self->main_stack, "records");
+  kith_record_page_reload (self->record_page);
+  refresh_caseload (self);
+}
+
+static void
+on_plan_back_clicked_cb (KithWindow *self)
+{
+  close_plan (self);
+}
+
+static void
+on_plan_print_clicked_cb (GtkButton *button,
+                          gpointer   user_data)
+{
+  KithWindow *self = user_data;
+  const char *action = g_object_get_data (G_OBJECT (button), "plan-action");
+
+  if (self->plan_editor != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->plan_editor), action, NULL);
+}
+
+static GtkWidget *
+plan_header_button (KithWindow *self,
+                    const char *icon,
+                    const char *tooltip,
+                    const char *action)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  g_object_set_data (G_OBJECT (button), "plan-action", (gpointer) action);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_plan_print_clicked_cb), self);
+  return button;
+}
+
+static void
+ensure_plan_page (KithWindow *self)
+{
+  GtkWidget *header;
+  GtkWidget *back;
+
+  if (self->plan_page != NULL)
+    return;
+  self->plan_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  self->plan_title = ADW_WINDOW_TITLE (adw_window_title_new (_("Care plan"), NULL));
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->plan_title));
+  back = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  gtk_widget_set_tooltip_text (back, _("Back to the record"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (back), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Back to the record"), -1);
+  g_signal_connect_swapped (back, "clicked", G_CALLBACK (on_plan_back_clicked_cb), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), back);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header),
+                           plan_header_button (self, "document-print-symbolic", _("Print the plan for the person"), "plan.print"));
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header),
+                           plan_header_button (self, "document-save-as-symbolic", _("Export the plan as a PDF"), "plan.export-pdf"));
+  gtk_box_append (GTK_BOX (self->plan_page), header);
+  self->plan_holder = adw_bin_new ();
+  gtk_widget_set_vexpand (self->plan_holder, TRUE);
+  gtk_box_append (GTK_BOX (self->plan_page), self->plan_holder);
+  gtk_stack_add_named (self->main_stack, self->plan_page, "plan");
+}
+
+static void
+kith_window_open_plan_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  KithWindow *self = KITH_WINDOW (widget);
+  KithPatient *patient = kith_record_page_get_patient (self->record_page);
+  g_autofree char *name = NULL;
+  g_autofree char *professional = kith_dup_professional_name ();
+
+  if (patient == NULL || self->store == NULL)
+    return;
+  ensure_plan_page (self);
+  name = kith_patient_dup_spoken_name (patient);
+  adw_window_title_set_subtitle (self->plan_title, name);
+  self->plan_editor = kith_plan_editor_new (self->store, kith_patient_get_id (patient), professional);
+  adw_bin_set_child (ADW_BIN (self->plan_holder), GTK_WIDGET (self->plan_editor));
+  gtk_stack_set_visible_child_name (self->main_stack, "plan");
+  gtk_widget_grab_focus (GTK_WIDGET (self->plan_editor));
+}
+
 static void
 kith_window_back_action (GtkWidget  *widget,
                          const char *action_name,
@@ -566,8 +818,28 @@ kith_window_back_action (GtkWidget  *widget,
 {
   KithWindow *self = KITH_WINDOW (widget);
 
+  /* In an assessment or a plan, back is to the record. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "assessment") == 0)
+    {
+      kith_assessment_view_close (self->assessment_view);
+      return;
+    }
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "plan") == 0)
+    {
+      close_plan (self);
+      return;
+    }
+
   if (adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK))
     gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+static void
+kith_window_show_toast_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  show_toast (KITH_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -672,6 +944,7 @@ kith_window_class_init (KithWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (KITH_TYPE_RECORD_PAGE);
+  g_type_ensure (KITH_TYPE_ASSESSMENT_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/care/kith/Kith/kith-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KithWindow, toast_overlay);
@@ -689,6 +962,7 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithWindow, record_pane);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, record_title);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, record_page);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, assessment_view);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, store_error_page);
 
   gtk_widget_class_bind_template_callback (widget_class, on_text_cell_setup_cb);
@@ -707,9 +981,14 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_column_view_key_pressed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_window_close_request_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_record_page_assessment_opened_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_record_page_alerts_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_assessment_view_closed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, kith_window_search_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, kith_window_back_action);
+  gtk_widget_class_install_action (widget_class, "win.open-plan", NULL, kith_window_open_plan_action);
+  gtk_widget_class_install_action (widget_class, "win.show-toast", "s", kith_window_show_toast_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -756,6 +1035,7 @@ kith_window_set_store (KithWindow   *self,
   g_return_if_fail (self->store == NULL);
 
   self->store = g_object_ref (store);
+  kith_record_page_set_store (self->record_page, store);
 
   /* Only the row ids are read; rows are made as they scroll in. */
   self->caseload = caseload != NULL ? g_object_ref (caseload) : kith_caseload_new (store);
@@ -839,4 +1119,20 @@ kith_window_get_leaflet (KithWindow *self)
   g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
 
   return self->leaflet;
+}
+
+KithAssessmentView *
+kith_window_get_assessment_view (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->assessment_view;
+}
+
+const char *
+kith_window_get_visible_page (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->main_stack);
 }

@@ -8,7 +8,15 @@
  *
  *   KITH_SCREENSHOT_SIZE=1366x768   window size
  *   KITH_SCREENSHOT_SEARCH=text     typed into the search box
- *   KITH_SCREENSHOT_SELECT=N        row N activated (as by Enter): its record open
+ *   KITH_SCREENSHOT_SELECT=N        row N activated (as by Enter): its record open;
+ *                                   "assessed" for the first person with a completed
+ *                                   assessment and a carer
+ *   KITH_SCREENSHOT_ASSESSMENT=page the assessment started (or resumed), some
+ *                                   answers given, and this page shown: a domain
+ *                                   ("emotional") or "summary"
+ *   KITH_SCREENSHOT_ALERT=1         with PHQ-9 question 9 answered above 0
+ *   KITH_SCREENSHOT_ALERT_DIALOG=1  and "Record action…" open on that alert
+ *   KITH_SCREENSHOT_TEXT_SCALE=2    text twice as large (as the accessibility setting)
  *
  * and prints "ready" once that has been drawn. See take-screenshots.sh.
  */
@@ -30,12 +38,137 @@ on_ready_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+answer_code (KithAssessment *assessment,
+             const char     *instrument_id,
+             const char     *link_id,
+             const char     *code)
+{
+  g_autoptr(GError) error = NULL;
+  KithAnswer answer = { KITH_ANSWER_CODE };
+
+  answer.code = (char *) code;
+  if (!kith_assessment_set_answer (assessment, instrument_id, link_id, &answer, &error))
+    g_warning ("%s:%s: %s", instrument_id, link_id, error->message);
+}
+
+static void
+answer_integer (KithAssessment *assessment,
+                const char     *instrument_id,
+                const char     *link_id,
+                KithAnswerKind  kind,
+                int             value)
+{
+  g_autoptr(GError) error = NULL;
+  KithAnswer answer = { kind };
+
+  answer.integer = value;
+  if (!kith_assessment_set_answer (assessment, instrument_id, link_id, &answer, &error))
+    g_warning ("%s:%s: %s", instrument_id, link_id, error->message);
+}
+
+/* Some answers, as partway through a visit: a positive PHQ-2 taken on to
+ * a moderate PHQ-9, pain, a few daily-living outcomes. */
+static void
+give_some_answers (KithAssessment *assessment)
+{
+  static const char * const phq9[] = { "LA6569-3", "LA6570-1", "LA6569-3", "LA6570-1", "LA6569-3", "LA6568-5" };
+  g_autoptr(GError) error = NULL;
+
+  answer_code (assessment, "phq-2", "phq2-1", "LA6570-1");
+  answer_code (assessment, "phq-2", "phq2-2", "LA6570-1");
+  if (!kith_assessment_include (assessment, "phq-9", &error))
+    g_warning ("PHQ-9: %s", error->message);
+  for (guint i = 0; i < G_N_ELEMENTS (phq9); i++)
+    {
+      g_autofree char *link_id = g_strdup_printf ("phq9-%u", i + 3);
+
+      answer_code (assessment, "phq-9", link_id, phq9[i]);
+    }
+  answer_code (assessment, "phq-9", "phq9-9",
+               g_strcmp0 (g_getenv ("KITH_SCREENSHOT_ALERT"), "1") == 0 ? "LA6569-3" : "LA6568-5");
+  answer_code (assessment, "gad-2", "gad2-1", "LA6569-3");
+  answer_integer (assessment, "concerns", "sleep", KITH_ANSWER_BOOLEAN, 1);
+  answer_integer (assessment, "concerns", "worry", KITH_ANSWER_BOOLEAN, 1);
+
+  answer_integer (assessment, "pain", "pain-now", KITH_ANSWER_INTEGER, 4);
+  answer_integer (assessment, "health", "sleep", KITH_ANSWER_BOOLEAN, 1);
+
+  answer_code (assessment, "care-act-outcomes", "nutrition", "achieves");
+  answer_code (assessment, "care-act-outcomes", "hygiene", "needs-help");
+  answer_code (assessment, "care-act-outcomes", "toilet", "achieves");
+  answer_integer (assessment, "practical", "adaptations-needed", KITH_ANSWER_BOOLEAN, 1);
+  answer_integer (assessment, "carer", "has-carer", KITH_ANSWER_BOOLEAN, 1);
+}
+
+static gboolean
+on_show_assessment_timeout_cb (gpointer user_data)
+{
+  KithWindow *window = user_data;
+  KithAssessmentView *view = kith_window_get_assessment_view (window);
+  const char *page = g_getenv ("KITH_SCREENSHOT_ASSESSMENT");
+  KithAssessment *assessment = kith_assessment_view_get_assessment (view);
+
+  if (assessment == NULL)
+    g_warning ("No assessment opened");
+  else
+    {
+      give_some_answers (assessment);
+      kith_assessment_view_show_page (view, page);
+      if (g_strcmp0 (g_getenv ("KITH_SCREENSHOT_ALERT_DIALOG"), "1") == 0 &&
+          kith_alert_box_get_n_alerts (kith_assessment_view_get_alert_box (view)) > 0)
+        kith_alert_box_record_action (kith_assessment_view_get_alert_box (view), 0);
+    }
+
+  g_timeout_add (1500, on_ready_timeout_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_open_assessment_timeout_cb (gpointer user_data)
+{
+  KithWindow *window = user_data;
+  GtkWidget *button = kith_record_page_get_assessment_button (kith_window_get_record_page (window));
+
+  gtk_widget_activate (button);
+  g_timeout_add (500, on_show_assessment_timeout_cb, window);
+  return G_SOURCE_REMOVE;
+}
+
+/* The first person with a completed assessment and a carer: the record
+ * and the assessment then show "tell it once" at work. */
+static guint
+find_assessed_position (KithWindow *window)
+{
+  GListModel *caseload = G_LIST_MODEL (kith_window_get_caseload (window));
+  KithStore *store = kith_application_get_store (KITH_APPLICATION (g_application_get_default ()));
+
+  for (guint i = 0; i < g_list_model_get_n_items (caseload) && i < 500; i++)
+    {
+      g_autoptr(KithCaseloadEntry) entry = g_list_model_get_item (caseload, i);
+      const char *id = kith_caseload_entry_get_id (entry);
+      g_autoptr(GPtrArray) responses = kith_store_list_for_patient (store, "QuestionnaireResponse", id, NULL);
+      g_autoptr(GPtrArray) carers = kith_store_list_for_patient (store, "RelatedPerson", id, NULL);
+      gboolean completed = FALSE;
+
+      for (guint r = 0; responses != NULL && r < responses->len; r++)
+        completed |= g_strcmp0 (kith_fhir_get_string (responses->pdata[r], "questionnaire"),
+                                KITH_HOLISTIC_ASSESSMENT_URL) == 0 &&
+                     g_strcmp0 (kith_fhir_get_string (responses->pdata[r], "status"), "completed") == 0;
+      if (completed && carers != NULL && carers->len > 0)
+        return i;
+    }
+
+  return 0;
+}
+
 static gboolean
 on_select_timeout_cb (gpointer user_data)
 {
   KithWindow *window = user_data;
   const char *select = g_getenv ("KITH_SCREENSHOT_SELECT");
   const char *search = g_getenv ("KITH_SCREENSHOT_SEARCH");
+  const char *assessment = g_getenv ("KITH_SCREENSHOT_ASSESSMENT");
 
   if (search != NULL)
     gtk_editable_set_text (GTK_EDITABLE (kith_window_get_search_entry (window)), search);
@@ -43,9 +176,18 @@ on_select_timeout_cb (gpointer user_data)
   if (select != NULL && *select != '\0')
     {
       GtkColumnView *column_view = kith_window_get_column_view (window);
+      guint position = g_strcmp0 (select, "assessed") == 0
+                       ? find_assessed_position (window)
+                       : (guint) g_ascii_strtoull (select, NULL, 10);
 
       gtk_widget_grab_focus (GTK_WIDGET (column_view));
-      g_signal_emit_by_name (column_view, "activate", (guint) g_ascii_strtoull (select, NULL, 10));
+      g_signal_emit_by_name (column_view, "activate", position);
+    }
+
+  if (assessment != NULL && *assessment != '\0')
+    {
+      g_timeout_add (500, on_open_assessment_timeout_cb, window);
+      return G_SOURCE_REMOVE;
     }
 
   /* Let the search delay, layout and any transition finish. */
@@ -60,6 +202,17 @@ on_application_activate_cb (GtkApplication *application)
 
   if (KITH_IS_WINDOW (window))
     g_timeout_add (500, on_select_timeout_cb, window);
+}
+
+static void
+on_application_startup_cb (GtkApplication *application)
+{
+  const char *scale = g_getenv ("KITH_SCREENSHOT_TEXT_SCALE");
+  double factor;
+
+  /* As the "Large text" accessibility setting does, but any factor */
+  if (scale != NULL && (factor = g_ascii_strtod (scale, NULL)) > 0)
+    g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", (int) (96 * 1024 * factor), NULL);
 }
 
 int
@@ -79,6 +232,7 @@ main (int   argc,
     }
 
   application = kith_application_new ();
+  g_signal_connect_after (application, "startup", G_CALLBACK (on_application_startup_cb), NULL);
   g_signal_connect_after (application, "activate", G_CALLBACK (on_application_activate_cb), NULL);
 
   return g_application_run (G_APPLICATION (application), argc, argv);

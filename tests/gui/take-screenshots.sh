@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 
 "$build/tests/gui/kith-make-demo-store" "$work/kith.db" 2000 1 >/dev/null
 
-# shot NAME SIZE SEARCH SELECT
+# shot NAME SIZE SEARCH SELECT [ASSESSMENT-PAGE [TEXT-SCALE [ALERT]]]
 shot () {
   cat >"$work/shot.sh" <<SCRIPT
 #!/bin/sh
@@ -35,6 +35,7 @@ SCRIPT
   chmod +x "$work/shot.sh"
   env GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" \
       KITH_SCREENSHOT_SIZE="$2" KITH_SCREENSHOT_SEARCH="$3" KITH_SCREENSHOT_SELECT="$4" \
+      KITH_SCREENSHOT_ASSESSMENT="${5:-}" KITH_SCREENSHOT_TEXT_SCALE="${6:-}" KITH_SCREENSHOT_ALERT="${7:-}" \
       xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- "$work/shot.sh"
   # Fewer colours keep the PNG small; the UI has few to begin with.
   # The window sits at the top left of the bare X screen: keep just it.
@@ -46,3 +47,16 @@ mkdir -p "$out"
 shot caseload 1366x768 "" 8
 # Folded, as on a narrow window: the record alone, with a back button
 shot record 600x768 "" 8
+
+# The holistic assessment of someone assessed before (so answers carried
+# from last time show), partway through: each domain, then the summary
+for page in about-me health daily-living emotional practical carer risk; do
+  shot "assessment-$page" 1366x768 "" assessed "$page"
+done
+# Text twice as large, as with the accessibility setting
+shot assessment-emotional-large-text 1366x768 "" assessed emotional 2
+# With PHQ-9 question 9 above 0: the safety alert on top
+shot assessment-summary 1366x768 "" assessed summary "" 1
+# Their record afterwards: the alert on top, the last assessment's scores,
+# Resume, and the carer's own assessment
+shot assessment-record 1366x768 "" assessed
