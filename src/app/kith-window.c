@@ -780,8 +780,6 @@ ensure_plan_page (KithWindow *self)
   g_signal_connect_swapped (back, "clicked", G_CALLBACK (on_plan_back_clicked_cb), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), back);
   adw_header_bar_pack_end (ADW_HEADER_BAR (header),
-                           plan_header_button (self, "document-print-symbolic", _("Print the plan for the person"), "plan.print"));
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header),
                            plan_header_button (self, "document-save-as-symbolic", _("Export the plan as a PDF"), "plan.export-pdf"));
   gtk_box_append (GTK_BOX (self->plan_page), header);
   self->plan_holder = adw_bin_new ();

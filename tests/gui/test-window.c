@@ -753,6 +753,37 @@ remove_store (void)
   g_clear_pointer (&store_dir, g_free);
 }
 
+/* From the record to the care plan and back: a goal typed in the plan is
+ * saved on the way out, and the record is there again. */
+static void
+test_window_open_plan (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(KithPatient) patient = NULL;
+  g_autofree char *nhs_number = NULL;
+  KithRecordPage *record_page;
+  GtkSelectionModel *selection;
+  SKIP_WITHOUT_DISPLAY ();
+
+  patient = load_patient_at (f, 11);
+  nhs_number = kith_nhs_number_format (kith_patient_get_nhs_number (patient));
+  record_page = kith_window_get_record_page (f->window);
+  type_into_search (f, nhs_number);
+  selection = gtk_column_view_get_model (kith_window_get_column_view (f->window));
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  wait_until (find_mapped_label (GTK_WIDGET (record_page), nhs_number));
+
+  g_assert_nonnull (find_mapped_label (GTK_WIDGET (record_page), "Open the care plan"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-plan", NULL));
+  g_assert_cmpstr (kith_window_get_visible_page (f->window), ==, "plan");
+  wait_until (find_mapped_label (GTK_WIDGET (f->window), "Care plan"));
+
+  /* Back is to the record. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL));
+  g_assert_cmpstr (kith_window_get_visible_page (f->window), ==, "records");
+  wait_until (find_mapped_label (GTK_WIDGET (record_page), nhs_number));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -783,6 +814,7 @@ main (int   argc,
   ADD_WINDOW_TEST ("no-matches", test_window_no_matches, fixture_set_up);
   ADD_WINDOW_TEST ("escape-clears-search", test_window_escape_clears_search, fixture_set_up);
   ADD_WINDOW_TEST ("narrow-folds", test_window_narrow_folds, fixture_set_up_narrow);
+  ADD_WINDOW_TEST ("open-plan", test_window_open_plan, fixture_set_up);
   g_test_add_func ("/kith/window/store-error", test_window_store_error);
 
   ret = g_test_run ();
