@@ -13,6 +13,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -44,6 +45,12 @@ server_stop (Server *server)
 }
 
 static void
+kill_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
 server_start (Server     *server,
               const char *dir)
 {
@@ -53,11 +60,15 @@ server_start (Server     *server,
   g_autofree char *line = NULL;
   const char *binary = g_getenv ("KITH_SERVER");
   const char *marker;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
 
   g_assert_nonnull (binary);
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary, "--data", data,
-                                      "--listen", "127.0.0.1:0", "--demo-people", G_STRINGIFY (DEMO_PEOPLE),
-                                      "--demo-seed", "1", NULL);
+  /* If this test dies, the server goes with it rather than holding the
+   * test runner's pipes open until the timeout. */
+  g_subprocess_launcher_set_child_setup (launcher, kill_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawn (launcher, &error, binary, "--data", data,
+                                                 "--listen", "127.0.0.1:0", "--demo-people", G_STRINGIFY (DEMO_PEOPLE),
+                                                 "--demo-seed", "1", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
@@ -418,10 +429,22 @@ unstall_cb (gpointer data)
 {
   SoupServerMessage *message = data;
 
+  g_object_set_data (G_OBJECT (message), "kith-stall", NULL);
   soup_server_message_set_status (message, 504, NULL);
   soup_server_message_unpause (message);
-  g_object_unref (message);
   return G_SOURCE_REMOVE;
+}
+
+/* The client gives up on a stalled reply and hangs up; libsoup then
+ * finishes the message, and it must not be unpaused afterwards. */
+static void
+stalled_message_finished_cb (SoupServerMessage *message)
+{
+  guint source = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (message), "kith-stall"));
+
+  if (source != 0)
+    g_source_remove (source);
+  g_object_set_data (G_OBJECT (message), "kith-stall", NULL);
 }
 
 static void
@@ -475,7 +498,11 @@ proxy_handler (SoupServer        *server,
           }
         case FAULT_STALL:
           soup_server_message_pause (message);
-          g_timeout_add_seconds (6, unstall_cb, g_object_ref (message));
+          g_object_set_data (G_OBJECT (message), "kith-stall",
+                             GUINT_TO_POINTER (g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 6, unstall_cb,
+                                                                           g_object_ref (message), g_object_unref)));
+          g_signal_connect (message, "finished", G_CALLBACK (stalled_message_finished_cb), NULL);
+          g_signal_connect (message, "disconnected", G_CALLBACK (stalled_message_finished_cb), NULL);
           return;
         case FAULT_RESET:
           {

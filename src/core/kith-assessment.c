@@ -1746,22 +1746,18 @@ kith_assessment_add_need (KithAssessment  *self,
 {
   g_autoptr(KithNeed) need = g_new0 (KithNeed, 1);
   g_autofree char *uuid = kith_fhir_new_id ();
+  g_autofree char *trimmed = title ? g_strstrip (g_strdup (title)) : NULL;
 
   g_return_val_if_fail (KITH_IS_ASSESSMENT (self), NULL);
 
-  if (title == NULL || *g_strstrip (g_strdup (title)) == '\0')
+  if (trimmed == NULL || *trimmed == '\0')
     {
-      g_autofree char *probe = title ? g_strstrip (g_strdup (title)) : NULL;
-
-      if (probe == NULL || *probe == '\0')
-        {
-          g_set_error_literal (error, KITH_ASSESSMENT_ERROR, KITH_ASSESSMENT_ERROR_NEEDS_REASON,
-                               _("Give the need a name"));
-          return NULL;
-        }
+      g_set_error_literal (error, KITH_ASSESSMENT_ERROR, KITH_ASSESSMENT_ERROR_NEEDS_REASON,
+                           _("Give the need a name"));
+      return NULL;
     }
   need->id = g_strdup_printf ("own-%.8s", uuid);
-  need->title = g_strstrip (g_strdup (title));
+  need->title = g_steal_pointer (&trimmed);
   need->proposed_title = g_strdup (need->title);
   need->domain = g_strdup (domain);
   need->why = g_strdup (_("Added by the professional"));
