@@ -411,6 +411,7 @@ typedef enum
   FAULT_RESET,
   FAULT_STALL,
   FAULT_NO_SYSTEM_HISTORY,
+  FAULT_TRUNCATE_POST,  /* a transaction reply cut short, after it committed */
 } Fault;
 
 typedef struct
@@ -422,6 +423,8 @@ typedef struct
   char        *url;             /* .../fhir */
   Fault        fault;
   guint        faults_left;
+  guint        posts;           /* requests seen, by method */
+  guint        puts;
 } Proxy;
 
 static gboolean
@@ -469,7 +472,14 @@ proxy_handler (SoupServer        *server,
   g_autofree char *text = NULL;
   gsize length = 0;
 
+  if (g_strcmp0 (method, "POST") == 0)
+    proxy->posts++;
+  else if (g_strcmp0 (method, "PUT") == 0)
+    proxy->puts++;
+
+  /* Faults that answer in place of the server; the others change its reply. */
   if (faulty && proxy->fault != FAULT_NONE && proxy->fault != FAULT_NO_SYSTEM_HISTORY &&
+      proxy->fault != FAULT_TRUNCATE && proxy->fault != FAULT_TRUNCATE_POST &&
       !(proxy->fault == FAULT_REFUSE_PUT && g_strcmp0 (method, "PUT") != 0))
     {
       proxy->faults_left--;
@@ -554,7 +564,8 @@ proxy_handler (SoupServer        *server,
       text = g_strjoinv ("\"history-type\"", parts);
     }
   length = strlen (text);
-  if (faulty && proxy->fault == FAULT_TRUNCATE && length > 20)
+  if (faulty && length > 20 &&
+      (proxy->fault == FAULT_TRUNCATE || (proxy->fault == FAULT_TRUNCATE_POST && g_strcmp0 (method, "POST") == 0)))
     {
       proxy->faults_left--;
       length /= 2;
@@ -752,6 +763,125 @@ test_without_system_history (Fixture       *f,
   proxy_stop (&proxy);
 }
 
+/* --- edits saved together travel together ------------------------------------ */
+
+static guint
+history_length (const char *base_url,
+                const char *what)
+{
+  g_autofree char *url = g_strdup_printf ("%s/%s/_history", base_url, what);
+  guint status = 0;
+  g_autoptr(JsonObject) history = server_get (url, &status);
+
+  g_assert_cmpuint (status, ==, 200);
+  return json_array_get_length (json_object_get_array_member (history, "entry"));
+}
+
+static void
+test_batch (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a_path = make_client (f->dir, "a");
+  g_autofree char *b_path = make_client (f->dir, "b");
+  g_autofree char *patient = first_plan_patient (a_path);
+  g_autoptr(KithStore) a = kith_store_open (a_path, NULL);
+  g_autoptr(KithStore) b = kith_store_open (b_path, NULL);
+  g_autoptr(KithSyncClient) client = NULL;
+  g_autoptr(KithSyncReport) report = NULL;
+  Proxy proxy = { 0 };
+
+  report = sync_ok (a_path, f->server.url);
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (b_path, f->server.url);
+  proxy_start (&proxy, &f->server);
+  client = kith_sync_client_new (a_path, proxy.url);
+  kith_sync_client_set_timeout (client, 5);
+
+  /* Saved in one transaction: one Bundle, no single PUTs. */
+  {
+    g_autoptr(KithCarePlan) plan = load_plan (a, patient);
+
+    g_assert_true (kith_store_begin (a, &error));
+    add_observation (a, patient, 100);
+    add_observation (a, patient, 101);
+    kith_care_plan_set_what_matters (plan, "Seeing my grandchildren on Sundays");
+    g_assert_true (kith_care_plan_save (plan, a, "Nurse A", &error));
+    g_assert_true (kith_store_commit (a, &error));
+    g_assert_no_error (error);
+  }
+  /* Saved apart: one PUT each. */
+  add_observation (a, patient, 102);
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_via (client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->pushed, ==, 4);
+  g_assert_cmpint (report->pending, ==, 0);
+  g_assert_cmpuint (proxy.posts, ==, 1);
+  g_assert_cmpuint (proxy.puts, ==, 1);
+  g_assert_cmpuint (history_length (f->server.url, "Observation/kill-100"), ==, 1);
+  g_assert_cmpuint (history_length (f->server.url, "Observation/kill-101"), ==, 1);
+  g_assert_cmpint (kith_store_count_unsynced (a), ==, 0);
+
+  /* The Bundle meets a change made elsewhere: the whole Bundle is refused,
+   * nothing of it lands, and the edits go one by one and merge. */
+  {
+    g_autoptr(KithCarePlan) plan_b = load_plan (b, patient);
+
+    kith_care_plan_set_medicines_note (plan_b, "Pharmacist to review the inhalers");
+    g_assert_true (kith_care_plan_save (plan_b, b, "Pharmacist B", &error));
+    g_clear_pointer (&report, kith_sync_report_free);
+    report = sync_ok (b_path, f->server.url);
+  }
+  {
+    g_autoptr(KithCarePlan) plan = load_plan (a, patient);
+
+    g_assert_true (kith_store_begin (a, &error));
+    add_observation (a, patient, 103);
+    kith_care_plan_set_what_matters (plan, "Seeing my grandchildren, and my garden");
+    g_assert_true (kith_care_plan_save (plan, a, "Nurse A", &error));
+    g_assert_true (kith_store_commit (a, &error));
+  }
+  proxy.posts = proxy.puts = 0;
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_via (client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (proxy.posts, ==, 1);
+  g_assert_cmpuint (proxy.puts, >=, 2);
+  g_assert_cmpuint (report->merged, ==, 1);
+  g_assert_cmpuint (report->conflicts->len, ==, 0);
+  g_assert_cmpint (report->pending, ==, 0);
+  {
+    g_autoptr(KithCarePlan) plan = load_plan (a, patient);
+
+    g_assert_cmpstr (kith_care_plan_get_what_matters (plan), ==, "Seeing my grandchildren, and my garden");
+    g_assert_cmpstr (kith_care_plan_get_medicines_note (plan), ==, "Pharmacist to review the inhalers");
+  }
+
+  /* The server commits the Bundle but its reply is lost: next time the
+   * client sees its own edits there, and nothing lands twice. */
+  g_assert_true (kith_store_begin (a, &error));
+  add_observation (a, patient, 104);
+  add_observation (a, patient, 105);
+  g_assert_true (kith_store_commit (a, &error));
+  proxy.fault = FAULT_TRUNCATE_POST;
+  proxy.faults_left = 1;
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_via (client, &error);
+  g_assert_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER);
+  g_clear_error (&error);
+  g_assert_cmpint (kith_store_count_unsynced (a), ==, 2);
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_via (client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (report->pending, ==, 0);
+  g_assert_cmpuint (report->conflicts->len, ==, 0);
+  g_assert_cmpuint (history_length (f->server.url, "Observation/kill-104"), ==, 1);
+  g_assert_cmpuint (history_length (f->server.url, "Observation/kill-105"), ==, 1);
+
+  proxy_stop (&proxy);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -762,6 +892,7 @@ main (int argc, char *argv[])
   ADD ("/sync/kill-the-client", test_kill_the_client);
   ADD ("/sync/faults", test_faults);
   ADD ("/sync/without-system-history", test_without_system_history);
+  ADD ("/sync/batch", test_batch);
 #undef ADD
 
   return g_test_run ();

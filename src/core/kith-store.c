@@ -32,6 +32,7 @@ struct _KithStore
   sqlite3    *db;
   GHashTable *statements;   /* SQL text → sqlite3_stmt */
   guint       depth;        /* transaction nesting */
+  gint64      batch;        /* the outbox batch of the open transaction, or 0 */
 
   /* Name order cache; see kith_store_get_name_order() */
   GArray     *name_order;
@@ -134,6 +135,12 @@ static const char * const migrations[] = {
   "  outcome             TEXT,"
   "  UNIQUE (type, id)"
   ");",
+
+  /* 3 → 4: edits saved together go to the server together, as one
+   * transaction Bundle; the batch names the local transaction. The server
+   * reads history by time and type, and search by type and time. */
+  "ALTER TABLE outbox ADD COLUMN batch INTEGER;"
+  "CREATE INDEX resource_by_type_updated ON resource (type, last_updated, id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KITH_STORE_SCHEMA_VERSION);
@@ -444,6 +451,8 @@ kith_store_begin (KithStore  *self,
                          : g_strdup_printf ("SAVEPOINT kith_%u", self->depth);
   if (!exec_sql (self, sql, error))
     return FALSE;
+  if (self->depth == 0)
+    self->batch = 0;
   self->depth++;
   return TRUE;
 }
@@ -909,10 +918,17 @@ queue_local_edit (KithStore   *self,
   if (!step_done (self, stmt, error))
     return FALSE;
 
+  /* The first edit of a transaction opens a new batch; a number above any
+   * still queued, so that batches never run together. */
+  if (self->batch == 0 &&
+      !query_int (self, "SELECT coalesce(max(batch), 0) + 1 FROM outbox", &self->batch, error))
+    return FALSE;
+
   stmt = kith_store_prepare (self,
-                             "INSERT INTO outbox (type, id, base_server_version, queued)"
-                             " VALUES (?1, ?2, (SELECT server_version FROM resource WHERE type = ?1 AND id = ?2), ?3)"
+                             "INSERT INTO outbox (type, id, base_server_version, queued, batch)"
+                             " VALUES (?1, ?2, (SELECT server_version FROM resource WHERE type = ?1 AND id = ?2), ?3, ?4)"
                              " ON CONFLICT (type, id) DO UPDATE SET"
+                             "   batch = ?4,"
                              "   state = CASE state WHEN 'rejected' THEN 'pending' ELSE state END,"
                              "   last_error = CASE state WHEN 'rejected' THEN NULL ELSE last_error END",
                              error);
@@ -921,6 +937,7 @@ queue_local_edit (KithStore   *self,
   bind_text (stmt, 1, type);
   bind_text (stmt, 2, id);
   bind_text (stmt, 3, now);
+  sqlite3_bind_int64 (stmt, 4, self->batch);
   return step_done (self, stmt, error);
 }
 

@@ -89,6 +89,7 @@ typedef struct
   GCancellable   *cancellable;
   GUri           *base_uri;
   gboolean        system_history;
+  gboolean        transactions;   /* the server takes transaction Bundles */
   GHashTable     *searchable;     /* types with _lastUpdated search */
   GHashTable     *versioned;      /* types with versioned update */
 
@@ -362,9 +363,12 @@ read_capabilities (Cycle   *cycle,
         {
           JsonNode *n = json_array_get_element (json_node_get_array (interactions), i);
 
-          if (JSON_NODE_HOLDS_OBJECT (n) &&
-              g_strcmp0 (kith_fhir_get_string (json_node_get_object (n), "code"), "history-system") == 0)
+          const char *code = JSON_NODE_HOLDS_OBJECT (n) ? kith_fhir_get_string (json_node_get_object (n), "code") : NULL;
+
+          if (g_strcmp0 (code, "history-system") == 0)
             cycle->system_history = TRUE;
+          else if (g_strcmp0 (code, "transaction") == 0)
+            cycle->transactions = TRUE;
         }
       for (guint i = 0; resources && JSON_NODE_HOLDS_ARRAY (resources) &&
                         i < json_array_get_length (json_node_get_array (resources)); i++)
@@ -728,28 +732,241 @@ push_one (Cycle       *cycle,
   return TRUE;
 }
 
+/* Entries per Bundle: well inside the server's request size limit. */
+#define BATCH_MAX 50
+
+static JsonObject *
+member_object (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+member_array (JsonObject *object,
+              const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+typedef struct
+{
+  char       *type;
+  char       *id;
+  gint64      batch;
+} Queued;
+
+static void
+queued_free (Queued *queued)
+{
+  g_free (queued->type);
+  g_free (queued->id);
+  g_free (queued);
+}
+
+/* Edits saved together (one local transaction, one outbox batch) go to
+ * the server together, as one transaction Bundle, so another professional
+ * never sees half of them. Returns FALSE with @error for a failure that
+ * stops the cycle; sets *sent to FALSE when the server would not take the
+ * Bundle as a whole (a stale version, a refusal), so that the caller sends
+ * the edits one by one, where each is merged or parked on its own. */
+static gboolean
+push_batch (Cycle      *cycle,
+            GPtrArray  *queue,
+            guint       first,
+            guint       count,
+            gboolean   *sent,
+            GError    **error)
+{
+  g_autoptr(GPtrArray) locals = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) response = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *entries;
+  gsize length;
+  Reply reply = { 0 };
+
+  *sent = FALSE;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "resourceType");
+  json_builder_add_string_value (builder, "Bundle");
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "transaction");
+  json_builder_set_member_name (builder, "entry");
+  json_builder_begin_array (builder);
+  for (guint i = first; i < first + count; i++)
+    {
+      Queued *queued = queue->pdata[i];
+      g_autofree char *base = outbox_base (cycle->store, queued->type, queued->id);
+      g_autoptr(JsonObject) local = kith_store_read_resource (cycle->store, queued->type, queued->id, NULL);
+      g_autofree char *url = g_strdup_printf ("%s/%s", queued->type, queued->id);
+
+      /* Deletions and anything unusual go one by one. */
+      if (local == NULL || (base && !g_hash_table_contains (cycle->versioned, queued->type)))
+        return TRUE;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "fullUrl");
+      json_builder_add_string_value (builder, url);
+      json_builder_set_member_name (builder, "resource");
+      {
+        g_autoptr(JsonObject) copy = kith_fhir_copy_resource (local);
+        JsonNode *node = json_node_alloc ();
+
+        if (json_object_has_member (copy, "meta"))
+          json_object_remove_member (copy, "meta");
+        json_builder_add_value (builder, json_node_init_object (node, copy));
+      }
+      json_builder_set_member_name (builder, "request");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "method");
+      json_builder_add_string_value (builder, "PUT");
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, url);
+      if (base)
+        {
+          g_autofree char *etag = g_strdup_printf ("W/\"%s\"", base);
+
+          json_builder_set_member_name (builder, "ifMatch");
+          json_builder_add_string_value (builder, etag);
+        }
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      g_ptr_array_add (versions, g_strdup (kith_fhir_get_version_id (local)));
+      g_ptr_array_add (locals, g_steal_pointer (&local));
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  length = strlen (text);
+  body = g_bytes_new_take (g_steal_pointer (&text), length);
+
+  if (!http (cycle, "POST", cycle->base_url, NULL, body, &reply, error) ||
+      !check_transient (cycle, &reply, error))
+    {
+      reply_clear (&reply);
+      return FALSE;
+    }
+  if (reply.status < 200 || reply.status >= 300)
+    {
+      /* 409/412 or a refusal: the edits go one by one instead. */
+      reply_clear (&reply);
+      return TRUE;
+    }
+  response = parse_body (&reply, error);
+  reply_clear (&reply);
+  if (response == NULL)
+    return FALSE;
+  entries = member_array (response, "entry");
+  if (g_strcmp0 (kith_fhir_get_string (response, "type"), "transaction-response") != 0 ||
+      entries == NULL || json_array_get_length (entries) != count)
+    {
+      g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                           _("The practice server answered a batch of changes with something else"));
+      return FALSE;
+    }
+
+  /* The server has all of them: so does this store, at once. */
+  if (!kith_store_begin (cycle->store, error))
+    return FALSE;
+  for (guint i = 0; i < count; i++)
+    {
+      Queued *queued = queue->pdata[first + i];
+      JsonNode *node = json_array_get_element (entries, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *answer = member_object (entry, "response");
+      JsonObject *returned = member_object (entry, "resource");
+      g_autofree char *server_version = version_from_etag (kith_fhir_get_string (answer, "etag"));
+      const char *modified = kith_fhir_get_string (answer, "lastModified");
+      g_autoptr(JsonObject) stored = NULL;
+
+      if (server_version == NULL && returned)
+        server_version = g_strdup (kith_fhir_get_version_id (returned));
+      if (server_version == NULL)
+        {
+          kith_store_rollback (cycle->store);
+          g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                               _("The server did not say which version it stored"));
+          return FALSE;
+        }
+      /* What the server stored: as returned, or what we sent with its meta. */
+      stored = kith_fhir_copy_resource (returned ? returned : locals->pdata[i]);
+      if (returned == NULL || kith_fhir_get_version_id (stored) == NULL)
+        {
+          g_autofree char *now = kith_fhir_now_instant ();
+
+          kith_fhir_set_meta (stored, server_version, modified ? modified : now);
+        }
+      if (!kith_store_apply_pushed (cycle->store, queued->type, queued->id, versions->pdata[i],
+                                    stored, server_version, error))
+        {
+          kith_store_rollback (cycle->store);
+          return FALSE;
+        }
+    }
+  if (!kith_store_commit (cycle->store, error))
+    return FALSE;
+  cycle->report->pushed += count;
+  *sent = TRUE;
+  return TRUE;
+}
+
 static gboolean
 push (Cycle   *cycle,
       GError **error)
 {
-  g_autoptr(GPtrArray) queue = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) queue = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_free);
   sqlite3_stmt *stmt = kith_store_prepare (cycle->store,
-                                           "SELECT type, id FROM outbox WHERE state = 'pending' ORDER BY seq",
+                                           "SELECT type, id, coalesce(batch, 0) FROM outbox"
+                                           " WHERE state = 'pending' ORDER BY seq",
                                            error);
+  guint i = 0;
 
   if (stmt == NULL)
     return FALSE;
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      g_ptr_array_add (queue, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-      g_ptr_array_add (queue, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      Queued *queued = g_new0 (Queued, 1);
+
+      queued->type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      queued->id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      queued->batch = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (queue, queued);
     }
   sqlite3_reset (stmt);
 
-  /* In order: an edit that refers to another goes after it. */
-  for (guint i = 0; i + 1 < queue->len; i += 2)
-    if (!push_one (cycle, queue->pdata[i], queue->pdata[i + 1], error))
-      return FALSE;
+  /* In order: an edit that refers to another goes after it. A run of
+   * edits from one batch goes as one Bundle, where the server takes them. */
+  while (i < queue->len)
+    {
+      Queued *queued = queue->pdata[i];
+      guint run = 1;
+      gboolean sent = FALSE;
+
+      while (queued->batch != 0 && i + run < queue->len && run < BATCH_MAX &&
+             ((Queued *) queue->pdata[i + run])->batch == queued->batch)
+        run++;
+      if (run > 1 && cycle->transactions && !push_batch (cycle, queue, i, run, &sent, error))
+        return FALSE;
+      if (!sent)
+        {
+          for (guint j = i; j < i + run; j++)
+            {
+              Queued *one = queue->pdata[j];
+
+              if (!push_one (cycle, one->type, one->id, error))
+                return FALSE;
+            }
+        }
+      i += run;
+    }
   return TRUE;
 }
 
