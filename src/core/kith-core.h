@@ -8,6 +8,7 @@
 
 #include "kith-types.h"
 #include "kith-fhir.h"
+#include "kith-frailty.h"
 #include "kith-nhs-number.h"
 #include "kith-patient.h"
 #include "kith-store.h"

@@ -28,6 +28,8 @@ static const char * const known_types[] = {
   "Encounter",
   "Flag",
   "Goal",
+  "MedicationRequest",      /* counted for polypharmacy in the frailty index */
+  "MedicationStatement",
   "Observation",
   "Organization",
   "Patient",
