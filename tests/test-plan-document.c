@@ -461,10 +461,15 @@ test_content (Fixture       *f,
   for (guint page = 1; page <= n_pages; page++)
     {
       g_autofree char *page_text = pdf_text (path, page, page, FALSE);
-      g_autofree char *expected = g_strdup_printf ("Printed on 3 March 2026 · Plan version %s · Page %u of %u",
-                                                   kith_care_plan_get_version (plan), page, n_pages);
+      g_autoptr(GDateTime) updated = g_date_time_new_from_iso8601 (kith_fhir_get_last_updated (kith_care_plan_get_json (plan)), NULL);
+      g_autoptr(GDateTime) local = g_date_time_to_local (updated);
+      g_autofree char *changed = g_date_time_format (local, "%-d %B %Y");
+      g_autofree char *expected = g_strdup_printf ("Printed on 3 March 2026 · Plan of %s · Page %u of %u",
+                                                   changed, page, n_pages);
 
       assert_contains (page_text, expected);
+      /* A version id ("12.L3" before it syncs) means nothing to the person. */
+      g_assert_null (strstr (page_text, "Plan version"));
     }
   footer = pdf_text (path, 1, 1, FALSE);
   assert_contains (footer, "Page 1 of");

@@ -149,7 +149,7 @@ struct _KithPlanDocument
 
   char          *running_title;
   char          *printed_on;   /* in words */
-  char          *version;
+  char          *changed_on;   /* when the plan last changed, as printed */
 };
 
 G_DEFINE_FINAL_TYPE (KithPlanDocument, kith_plan_document, G_TYPE_OBJECT)
@@ -1451,10 +1451,12 @@ draw_footer (KithPlanDocument *self,
   double width = self->content_width;
   PangoRectangle logical;
 
-  if (self->version)
-    /* TRANSLATORS: the footer on every page of the printed plan */
-    text = g_strdup_printf (_("Printed on %s  ·  Plan version %s  ·  Page %u of %u"),
-                            self->printed_on, self->version, page_nr + 1, n_pages);
+  if (self->changed_on)
+    /* TRANSLATORS: the footer on every page of the printed plan; the second
+     * date is when the plan last changed, so that the person and whoever
+     * they call can tell whether they hold the same plan */
+    text = g_strdup_printf (_("Printed on %s  ·  Plan of %s  ·  Page %u of %u"),
+                            self->printed_on, self->changed_on, page_nr + 1, n_pages);
   else
     text = g_strdup_printf (_("Printed on %s  ·  Not yet saved  ·  Page %u of %u"),
                             self->printed_on, page_nr + 1, n_pages);
@@ -1490,7 +1492,7 @@ kith_plan_document_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->running_title, g_free);
   g_clear_pointer (&self->printed_on, g_free);
-  g_clear_pointer (&self->version, g_free);
+  g_clear_pointer (&self->changed_on, g_free);
 
   G_OBJECT_CLASS (kith_plan_document_parent_class)->finalize (object);
 }
@@ -1566,7 +1568,15 @@ kith_plan_document_new (KithCarePlan                  *plan,
                       g_date_time_get_year (now));
     }
   self->printed_on = format_gdate (&printed);
-  self->version = g_strdup (non_empty (kith_care_plan_get_version (plan)));
+  /* The person's copy names the plan by when it last changed: a version
+   * id (and an unsynced one above all, as "12.L3") means nothing to them. */
+  {
+    const char *updated = kith_fhir_get_last_updated (kith_care_plan_get_json (plan));
+    GDate changed;
+
+    if (non_empty (kith_care_plan_get_version (plan)) && parse_iso_date (updated, &changed))
+      self->changed_on = format_gdate (&changed);
+  }
   if (patient)
     {
       g_autofree char *name = dup_full_name (patient);
