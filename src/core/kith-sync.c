@@ -807,13 +807,15 @@ push_batch (Cycle      *cycle,
       g_autofree char *base = outbox_base (cycle->store, queued->type, queued->id);
       g_autoptr(JsonObject) local = kith_store_read_resource (cycle->store, queued->type, queued->id, NULL);
       g_autofree char *url = g_strdup_printf ("%s/%s", queued->type, queued->id);
+      /* fullUrl is absolute, as FHIR asks; request.url is relative. */
+      g_autofree char *full_url = g_strdup_printf ("%s/%s", cycle->base_url, url);
 
       /* Deletions and anything unusual go one by one. */
       if (local == NULL || (base && !g_hash_table_contains (cycle->versioned, queued->type)))
         return TRUE;
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "fullUrl");
-      json_builder_add_string_value (builder, url);
+      json_builder_add_string_value (builder, full_url);
       json_builder_set_member_name (builder, "resource");
       {
         g_autoptr(JsonObject) copy = kith_fhir_copy_resource (local);
