@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kith-application.h"
+#include "kith-sign-in-dialog.h"
 #include "kith-window.h"
 
 #define KITH_STORE_FILE_NAME "kith.db"
@@ -57,20 +58,6 @@ static char *
 dup_default_profile_dir (void)
 {
   return g_build_filename (g_get_user_data_dir (), "kith", NULL);
-}
-
-static gboolean
-is_server_address_valid (const char *address)
-{
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-
-  if (!(uri = g_uri_parse (address, G_URI_FLAGS_NONE, NULL)))
-    return FALSE;
-
-  scheme = g_uri_get_scheme (uri);
-  return (g_strcmp0 (scheme, "https") == 0 || g_strcmp0 (scheme, "http") == 0) &&
-         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
 }
 
 static void
@@ -196,7 +183,7 @@ kith_application_handle_local_options (GApplication *application,
 
   if (g_variant_dict_lookup (options, "server", "&s", &server))
     {
-      if (!is_server_address_valid (server))
+      if (!kith_is_server_address_valid (server))
         {
           g_printerr (_("“%s” is not a server address. Give one such as https://kith.practice.example\n"),
                       server);

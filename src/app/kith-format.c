@@ -69,6 +69,54 @@ kith_format_instant (const char *iso_instant)
   return g_date_time_format (local, _("%-d %B %Y at %H:%M"));
 }
 
+char *
+kith_format_last_synced (const char *iso_instant,
+                         GDateTime  *now)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) local_now = NULL;
+  g_autoptr(GDateTime) yesterday = NULL;
+  g_autofree char *time = NULL;
+
+  if (iso_instant == NULL || *iso_instant == '\0' ||
+      !(utc = g_date_time_new_from_iso8601 (iso_instant, NULL)))
+    return NULL;
+
+  local = g_date_time_to_local (utc);
+  local_now = now != NULL ? g_date_time_to_local (now) : g_date_time_new_now_local ();
+  yesterday = g_date_time_add_days (local_now, -1);
+  /* xgettext:no-c-format */
+  /* Translators: a time of day, "14:32"; see g_date_time_format() */
+  time = g_date_time_format (local, _("%H:%M"));
+
+  if (g_date_time_get_year (local) == g_date_time_get_year (local_now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (local_now))
+    /* Translators: %s is a time today, "14:32" */
+    return g_strdup_printf (_("Last synced %s"), time);
+
+  if (g_date_time_get_year (local) == g_date_time_get_year (yesterday) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (yesterday))
+    /* Translators: %s is a time yesterday, "14:32" */
+    return g_strdup_printf (_("Last synced yesterday at %s"), time);
+
+  {
+    g_autofree char *date = NULL;
+
+    if (g_date_time_get_year (local) == g_date_time_get_year (local_now))
+      /* xgettext:no-c-format */
+      /* Translators: a date this year, "3 March"; see g_date_time_format() */
+      date = g_date_time_format (local, _("%-d %B"));
+    else
+      /* xgettext:no-c-format */
+      /* Translators: a date in another year, "3 March 2025"; see g_date_time_format() */
+      date = g_date_time_format (local, _("%-d %B %Y"));
+
+    /* Translators: %s is a date, "3 March" */
+    return g_strdup_printf (_("Last synced on %s"), date);
+  }
+}
+
 /* An answer in words, as the person gave it: the option's wording, a
  * number, "Yes" or "No", their text, or what was recorded instead. NULL
  * when there is no answer. */

@@ -22,6 +22,11 @@ char *kith_format_iso_date (const char    *iso_date,
                             KithDateStyle  style);
 char *kith_format_count    (guint          count);
 char *kith_format_instant  (const char    *iso_instant);
+/* When the last sync succeeded, as a person says it, relative to @now
+ * (NULL: the current time): "Last synced 14:32", "Last synced yesterday at
+ * 14:32", "Last synced on 3 March". NULL for no instant. */
+char *kith_format_last_synced (const char *iso_instant,
+                               GDateTime  *now);
 char *kith_format_answer   (const KithInstrumentItem *item,
                             const KithAnswer         *answer);
 char *kith_format_score    (KithInstrument           *instrument,

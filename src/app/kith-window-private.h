@@ -9,7 +9,11 @@
 #pragma once
 
 #include "kith-assessment-view.h"
+#include "kith-conflicts-dialog.h"
 #include "kith-record-page.h"
+#include "kith-sign-in-dialog.h"
+#include "kith-sync-indicator.h"
+#include "kith-sync-scheduler.h"
 #include "kith-window.h"
 
 G_BEGIN_DECLS
@@ -22,5 +26,11 @@ AdwLeaflet     *kith_window_get_leaflet        (KithWindow *self);
 KithAssessmentView *kith_window_get_assessment_view (KithWindow *self);
 /* "records", "assessment" or "store-error" */
 const char     *kith_window_get_visible_page   (KithWindow *self);
+KithSyncIndicator   *kith_window_get_sync_indicator   (KithWindow *self);
+/* NULL while no practice server is set up */
+KithSyncScheduler   *kith_window_get_sync_scheduler   (KithWindow *self);
+/* NULL unless open */
+KithConflictsDialog *kith_window_get_conflicts_dialog (KithWindow *self);
+KithSignInDialog    *kith_window_get_sign_in_dialog   (KithWindow *self);
 
 G_END_DECLS

@@ -8,13 +8,19 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "kith-assessment-view.h"
 #include "kith-caseload-cell.h"
+#include "kith-conflicts-dialog.h"
 #include "kith-first-frame.h"
 #include "kith-format.h"
 #include "kith-record-page.h"
+#include "kith-secret.h"
+#include "kith-sign-in-dialog.h"
+#include "kith-sync-indicator.h"
+#include "kith-sync-scheduler.h"
 #include "kith-window.h"
 #include "kith-plan-editor.h"
 #include "kith-application.h"
@@ -29,6 +35,14 @@ struct _KithWindow
   KithCaseload         *caseload;
   guint                 bound_rows;   /* for the first-frame benchmark */
   guint                 ticks_before_reveal;
+  /* Sync: only while a practice server is set up */
+  KithSyncScheduler    *sync;
+  KithAssessment       *watched_assessment;  /* its saves are edits to send */
+  AdwToast             *sign_in_toast;
+  AdwToast             *conflicts_toast;
+  KithConflictsDialog  *conflicts_dialog;
+  KithSignInDialog     *sign_in_dialog;
+  guint                 conflicts_seen;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -36,6 +50,7 @@ struct _KithWindow
   AdwLeaflet           *leaflet;
   GtkWidget            *caseload_pane;
   AdwWindowTitle       *caseload_title;
+  KithSyncIndicator    *sync_indicator;
   GtkSearchEntry       *search_entry;
   GtkLabel             *count_label;
   GtkStack             *caseload_stack;
@@ -602,6 +617,409 @@ refresh_caseload (KithWindow *self)
   g_signal_handlers_unblock_by_func (self->selection, on_selection_selected_item_changed_cb, self);
 }
 
+/* --- sync ------------------------------------------------------------------ */
+
+/* Every save is an edit to send: count it and sync shortly after. */
+static void
+note_local_edit (KithWindow *self)
+{
+  if (self->sync != NULL)
+    kith_sync_scheduler_queue_changed (self->sync);
+}
+
+static void
+on_watched_assessment_changed_cb (KithWindow     *self,
+                                  const char     *instrument_id,
+                                  KithAssessment *assessment)
+{
+  note_local_edit (self);
+}
+
+static void
+watch_assessment (KithWindow     *self,
+                  KithAssessment *assessment)
+{
+  if (self->watched_assessment != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->watched_assessment, self);
+      g_clear_object (&self->watched_assessment);
+    }
+  if (assessment != NULL)
+    {
+      self->watched_assessment = g_object_ref (assessment);
+      g_signal_connect_object (assessment, "changed",
+                               G_CALLBACK (on_watched_assessment_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+on_plan_editor_saved_cb (KithWindow     *self,
+                         KithPlanEditor *editor)
+{
+  note_local_edit (self);
+}
+
+/* Others' changes came in: the caseload and the open record follow. An
+ * assessment or a plan on screen is left alone; both reload when left. */
+static void
+reload_after_sync (KithWindow *self)
+{
+  KithCaseloadEntry *entry;
+  KithPatient *shown;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "records") != 0)
+    return;
+
+  refresh_caseload (self);
+  kith_record_page_reload (self->record_page);
+
+  /* Their details too, when someone changed them */
+  entry = gtk_single_selection_get_selected_item (self->selection);
+  shown = kith_record_page_get_patient (self->record_page);
+  if (entry != NULL && shown != NULL &&
+      g_strcmp0 (kith_caseload_entry_get_id (entry), kith_patient_get_id (shown)) == 0)
+    {
+      g_autoptr(KithPatient) stored = kith_store_load_patient (self->store, kith_patient_get_id (shown), NULL);
+
+      if (stored != NULL &&
+          g_strcmp0 (kith_patient_get_version_id (stored), kith_patient_get_version_id (shown)) != 0)
+        open_caseload_entry (self, entry);
+    }
+}
+
+static void
+on_sync_records_changed_cb (KithWindow        *self,
+                            KithSyncScheduler *sync)
+{
+  reload_after_sync (self);
+}
+
+static void
+update_sync_actions (KithWindow *self)
+{
+  KithSyncClient *client = self->sync != NULL ? kith_sync_scheduler_get_client (self->sync) : NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in", self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resolve-conflicts",
+                                 client != NULL && kith_sync_client_get_conflicts (client) > 0);
+}
+
+static void
+on_toast_dismissed_cb (KithWindow *self,
+                       AdwToast   *toast)
+{
+  if (self->sign_in_toast == toast)
+    self->sign_in_toast = NULL;
+  if (self->conflicts_toast == toast)
+    self->conflicts_toast = NULL;
+}
+
+/* A toast with a button for what to do. It goes by itself: the indicator
+ * keeps saying it. (Never dismissed from here: libadwaita 1.2 crashes when
+ * a toast is dismissed while it is still sliding in.) */
+static AdwToast *
+add_sync_toast (KithWindow *self,
+                const char *title,
+                const char *button_label,
+                const char *action_name)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_button_label (toast, button_label);
+  adw_toast_set_action_name (toast, action_name);
+  adw_toast_set_timeout (toast, 15);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);   /* the overlay owns it */
+  return toast;
+}
+
+/* A 401: ask, without a dialog jumping over whatever is being typed */
+static void
+on_sync_sign_in_needed_cb (KithWindow     *self,
+                           GParamSpec     *pspec,
+                           KithSyncClient *client)
+{
+  if (kith_sync_client_get_sign_in_needed (client) && self->sign_in_toast == NULL)
+    self->sign_in_toast = add_sync_toast (self,
+                                          _("Sign in to the practice server to keep syncing. Nothing has been lost."),
+                                          _("Sign In…"), "win.sign-in");
+}
+
+static void
+on_sync_conflicts_changed_cb (KithWindow     *self,
+                              GParamSpec     *pspec,
+                              KithSyncClient *client)
+{
+  guint conflicts = kith_sync_client_get_conflicts (client);
+
+  update_sync_actions (self);
+
+  if (conflicts > self->conflicts_seen && self->conflicts_toast == NULL &&
+      self->conflicts_dialog == NULL)
+    {
+      g_autofree char *title = NULL;
+
+      /* Translators: changes made here and elsewhere that could not be merged */
+      title = g_strdup_printf (ngettext ("%u change needs your decision",
+                                         "%u changes need your decision", conflicts),
+                               conflicts);
+      self->conflicts_toast = add_sync_toast (self, title, _("Resolve…"), "win.resolve-conflicts");
+    }
+  self->conflicts_seen = conflicts;
+}
+
+static void
+tear_down_sync (KithWindow *self)
+{
+  KithSyncClient *client;
+
+  if (self->sync == NULL)
+    return;
+
+  client = kith_sync_scheduler_get_client (self->sync);
+  g_settings_unbind (client, "work-offline");
+  g_signal_handlers_disconnect_by_data (client, self);
+  g_signal_handlers_disconnect_by_data (self->sync, self);
+  if (self->sync_indicator != NULL)
+    kith_sync_indicator_set_client (self->sync_indicator, NULL);
+
+  /* Stops its timers; a cycle in flight finishes on its own. */
+  g_object_run_dispose (G_OBJECT (self->sync));
+  g_clear_object (&self->sync);
+}
+
+/* Syncs the store with @server as @user, or stops syncing for no server.
+ * Nothing changes when that is what already happens. */
+static void
+set_up_sync (KithWindow *self,
+             const char *server,
+             const char *user)
+{
+  g_autoptr(GError) error = NULL;
+  KithSyncClient *client;
+
+  if (self->store == NULL)
+    return;
+  if (server != NULL && !kith_is_server_address_valid (server))
+    server = NULL;
+  if (user != NULL && *user == '\0')
+    user = NULL;
+
+  if (self->sync != NULL)
+    {
+      client = kith_sync_scheduler_get_client (self->sync);
+      if (server != NULL && g_strcmp0 (kith_sync_client_get_base_url (client), server) == 0 &&
+          g_strcmp0 (kith_sync_scheduler_get_user (self->sync), user) == 0)
+        return;
+      tear_down_sync (self);
+    }
+
+  if (server != NULL)
+    {
+      /* From now on every local edit also waits in the outbox. */
+      if (!kith_store_get_sync_enabled (self->store) &&
+          !kith_store_set_sync_enabled (self->store, TRUE, &error))
+        {
+          g_warning ("Could not turn sync on: %s", error->message);
+          show_toast (self, error->message);
+        }
+      else
+        {
+          self->sync = kith_sync_scheduler_new (kith_store_get_path (self->store), server, user);
+          client = kith_sync_scheduler_get_client (self->sync);
+
+          /* Working offline is the professional's choice, kept across runs */
+          if (self->settings != NULL)
+            g_settings_bind (self->settings, "work-offline", client, "work-offline",
+                             G_SETTINGS_BIND_DEFAULT);
+          g_signal_connect_object (client, "notify::sign-in-needed",
+                                   G_CALLBACK (on_sync_sign_in_needed_cb), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (client, "notify::conflicts",
+                                   G_CALLBACK (on_sync_conflicts_changed_cb), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (self->sync, "records-changed",
+                                   G_CALLBACK (on_sync_records_changed_cb), self, G_CONNECT_SWAPPED);
+          kith_sync_indicator_set_client (self->sync_indicator, client);
+          self->conflicts_seen = 0;
+          on_sync_conflicts_changed_cb (self, NULL, client);
+          kith_sync_scheduler_start (self->sync);
+        }
+    }
+
+  update_sync_actions (self);
+}
+
+static void
+on_settings_server_changed_cb (KithWindow *self,
+                               const char *key,
+                               GSettings  *settings)
+{
+  g_autofree char *server = g_settings_get_string (settings, "last-server");
+  g_autofree char *user = g_settings_get_string (settings, "last-user");
+
+  set_up_sync (self, server, user);
+}
+
+static void
+on_token_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(KithWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* The keyring's message names no secret. */
+      g_warning ("Could not keep the token in the keyring: %s", error->message);
+      message = g_strdup_printf (_("Your password could not be kept in the keyring (%s). "
+                                   "It is used until Kith closes."), error->message);
+      if (self->toast_overlay != NULL)
+        show_toast (self, message);
+    }
+}
+
+static void
+on_sign_in_dialog_response_cb (KithWindow       *self,
+                               const char       *response,
+                               KithSignInDialog *dialog)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *label = NULL;
+  char *token;
+
+  if (g_strcmp0 (response, "sign-in") != 0)
+    return;
+
+  server = kith_sign_in_dialog_dup_server (dialog);
+  user = kith_sign_in_dialog_dup_user (dialog);
+  token = kith_sign_in_dialog_dup_token (dialog);
+  if (server == NULL || user == NULL || token == NULL)
+    {
+      g_free (token);
+      return;
+    }
+
+  /* Translators: the keyring entry's name, "Kith: jsmith at https://kith.practice.example/fhir" */
+  label = g_strdup_printf (_("Kith: %s at %s"), user, server);
+  secret_password_store (kith_secret_get_token_schema (), SECRET_COLLECTION_DEFAULT, label, token,
+                         NULL, on_token_stored_cb, g_object_ref (self),
+                         "server", server,
+                         "user", user,
+                         NULL);
+
+  if (self->settings != NULL)
+    {
+      g_signal_handlers_block_by_func (self->settings, on_settings_server_changed_cb, self);
+      g_settings_set_string (self->settings, "last-user", user);
+      g_settings_set_string (self->settings, "last-server", server);
+      g_signal_handlers_unblock_by_func (self->settings, on_settings_server_changed_cb, self);
+    }
+  set_up_sync (self, server, user);
+  if (self->sync != NULL)
+    kith_sync_scheduler_set_token (self->sync, token);
+
+  /* Not left lying about in freed memory */
+  memset (token, 0, strlen (token));
+  g_free (token);
+}
+
+/* Closed: another may be opened. (Its last reference may outlive this.) */
+static void
+on_dialog_destroy_cb (KithWindow *self,
+                      GtkWidget  *dialog)
+{
+  if (dialog == GTK_WIDGET (self->sign_in_dialog))
+    self->sign_in_dialog = NULL;
+  if (dialog == GTK_WIDGET (self->conflicts_dialog))
+    self->conflicts_dialog = NULL;
+}
+
+static void
+kith_window_sign_in_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  KithWindow *self = KITH_WINDOW (widget);
+  KithSyncClient *client = self->sync != NULL ? kith_sync_scheduler_get_client (self->sync) : NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  const char *reason = NULL;
+
+  if (self->sign_in_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->sign_in_dialog));
+      return;
+    }
+
+  if (client != NULL)
+    server = g_strdup (kith_sync_client_get_base_url (client));
+  else if (self->settings != NULL)
+    server = g_settings_get_string (self->settings, "last-server");
+  if (self->settings != NULL)
+    user = g_settings_get_string (self->settings, "last-user");
+  if (client != NULL && kith_sync_client_get_sign_in_needed (client))
+    reason = _("The practice server asks you to sign in again. Your changes are kept and are sent once you have signed in.");
+
+  self->sign_in_dialog = kith_sign_in_dialog_new (GTK_WINDOW (self), server, user, reason);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (self->sign_in_dialog), TRUE);
+  g_signal_connect_object (self->sign_in_dialog, "destroy",
+                           G_CALLBACK (on_dialog_destroy_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sign_in_dialog, "response",
+                           G_CALLBACK (on_sign_in_dialog_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->sign_in_dialog));
+}
+
+static void
+kith_window_sync_now_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  KithWindow *self = KITH_WINDOW (widget);
+
+  if (self->sync != NULL)
+    kith_sync_scheduler_sync_now (self->sync);
+}
+
+static void
+on_conflicts_dialog_resolved_cb (KithWindow          *self,
+                                 KithConflictsDialog *dialog)
+{
+  /* A decision is a local edit: shown here now, sent shortly */
+  note_local_edit (self);
+  reload_after_sync (self);
+}
+
+static void
+kith_window_resolve_conflicts_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *parameter)
+{
+  KithWindow *self = KITH_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+  if (self->conflicts_dialog != NULL)
+    {
+      kith_conflicts_dialog_reload (self->conflicts_dialog);
+      gtk_window_present (GTK_WINDOW (self->conflicts_dialog));
+      return;
+    }
+
+  self->conflicts_dialog = kith_conflicts_dialog_new (GTK_WINDOW (self), self->store);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (self->conflicts_dialog), TRUE);
+  g_signal_connect_object (self->conflicts_dialog, "destroy",
+                           G_CALLBACK (on_dialog_destroy_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->conflicts_dialog, "resolved",
+                           G_CALLBACK (on_conflicts_dialog_resolved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->conflicts_dialog));
+}
+
 static void
 on_record_page_assessment_opened_cb (KithWindow     *self,
                                      KithAssessment *assessment,
@@ -612,6 +1030,10 @@ on_record_page_assessment_opened_cb (KithWindow     *self,
 
   gtk_stack_set_visible_child_name (self->main_stack, "assessment");
   kith_assessment_view_set_assessment (self->assessment_view, self->store, assessment, name);
+
+  /* Starting one saved it; each answer saved from now on is sent too. */
+  watch_assessment (self, assessment);
+  note_local_edit (self);
 }
 
 typedef struct
@@ -650,6 +1072,8 @@ on_assessment_view_closed_cb (KithWindow         *self,
   GtkWidget *button;
 
   gtk_stack_set_visible_child_name (self->main_stack, "records");
+  watch_assessment (self, NULL);
+  note_local_edit (self);
 
   /* Its pages go once back at the main loop: this may run from a button
    * on one of them. Everything is saved already. */
@@ -680,6 +1104,8 @@ on_record_page_alerts_changed_cb (KithWindow     *self,
                                   KithRecordPage *record_page)
 {
   refresh_caseload (self);
+  /* An action recorded on an alert is a saved edit */
+  note_local_edit (self);
 }
 
 static gboolean
@@ -804,6 +1230,8 @@ kith_window_open_plan_action (GtkWidget  *widget,
   name = kith_patient_dup_spoken_name (patient);
   adw_window_title_set_subtitle (self->plan_title, name);
   self->plan_editor = kith_plan_editor_new (self->store, kith_patient_get_id (patient), professional);
+  g_signal_connect_object (self->plan_editor, "saved", G_CALLBACK (on_plan_editor_saved_cb), self,
+                           G_CONNECT_SWAPPED);
   adw_bin_set_child (ADW_BIN (self->plan_holder), GTK_WIDGET (self->plan_editor));
   gtk_stack_set_visible_child_name (self->main_stack, "plan");
   gtk_widget_grab_focus (GTK_WIDGET (self->plan_editor));
@@ -850,11 +1278,14 @@ kith_window_constructed (GObject *object)
   if (self->settings != NULL)
     {
       restore_window_state (self);
-      /* Sync itself comes later; for now, say which server this is. */
+      /* Which server this caseload syncs with; the indicator says how. */
       g_settings_bind_with_mapping (self->settings, "last-server",
                                     self->caseload_title, "subtitle",
                                     G_SETTINGS_BIND_GET,
                                     map_server_to_subtitle, NULL, NULL, NULL);
+      /* `kith --server` from a second instance reaches this window here */
+      g_signal_connect_object (self->settings, "changed::last-server",
+                               G_CALLBACK (on_settings_server_changed_cb), self, G_CONNECT_SWAPPED);
     }
 }
 
@@ -865,6 +1296,16 @@ kith_window_dispose (GObject *object)
 
   if (self->caseload != NULL)
     g_signal_handlers_disconnect_by_data (self->caseload, self);
+
+  /* The overlay goes with the window, and its toasts with it */
+  self->sign_in_toast = NULL;
+  self->conflicts_toast = NULL;
+  tear_down_sync (self);
+  watch_assessment (self, NULL);
+  if (self->conflicts_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->conflicts_dialog));
+  if (self->sign_in_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->sign_in_dialog));
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KITH_TYPE_WINDOW);
 
@@ -943,6 +1384,7 @@ kith_window_class_init (KithWindowClass *klass)
 
   g_type_ensure (KITH_TYPE_RECORD_PAGE);
   g_type_ensure (KITH_TYPE_ASSESSMENT_VIEW);
+  g_type_ensure (KITH_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/care/kith/Kith/kith-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KithWindow, toast_overlay);
@@ -950,6 +1392,7 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_pane);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_title);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, count_label);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_stack);
@@ -987,6 +1430,10 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, kith_window_back_action);
   gtk_widget_class_install_action (widget_class, "win.open-plan", NULL, kith_window_open_plan_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", kith_window_show_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, kith_window_sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, kith_window_sign_in_action);
+  gtk_widget_class_install_action (widget_class, "win.resolve-conflicts", NULL,
+                                   kith_window_resolve_conflicts_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -1005,6 +1452,7 @@ kith_window_init (KithWindow *self)
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
 
   on_leaflet_folded_changed_cb (self, NULL, self->leaflet);
+  update_sync_actions (self);
 
   kith_first_frame_watch (GTK_WIDGET (self), is_first_frame_ready, self);
 }
@@ -1051,6 +1499,13 @@ kith_window_set_store (KithWindow   *self,
 
   /* Start where the work starts: typing a name or NHS number. */
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->search_entry));
+
+  /* Sync once the caseload is on screen: the first cycle runs on a
+   * worker thread, and the window never waits for it. */
+  if (self->settings != NULL)
+    on_settings_server_changed_cb (self, "last-server", self->settings);
+  else
+    update_sync_actions (self);
 }
 
 void
@@ -1133,4 +1588,36 @@ kith_window_get_visible_page (KithWindow *self)
   g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+KithSyncIndicator *
+kith_window_get_sync_indicator (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->sync_indicator;
+}
+
+KithSyncScheduler *
+kith_window_get_sync_scheduler (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->sync;
+}
+
+KithConflictsDialog *
+kith_window_get_conflicts_dialog (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->conflicts_dialog;
+}
+
+KithSignInDialog *
+kith_window_get_sign_in_dialog (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->sign_in_dialog;
 }

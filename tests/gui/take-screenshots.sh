@@ -60,3 +60,11 @@ shot assessment-summary 1366x768 "" assessed summary "" 1
 # Their record afterwards: the alert on top, the last assessment's scores,
 # Resume, and the carer's own assessment
 shot assessment-record 1366x768 "" assessed
+
+# Sync: the indicator's popover and the conflicts view, from the GUI test
+# that makes a real conflict against a real kith-server
+env GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" GSK_RENDERER=cairo \
+    GIO_USE_PROXY_RESOLVER=dummy KITH_SERVER="$build/src/server/kith-server" KITH_SYNC_SCREENSHOTS="$out" \
+    xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \
+    "$build/tests/gui/test-sync" -p /kith/sync/conflict >/dev/null
+echo "$out/sync-popover.png, $out/sync-conflicts.png"

@@ -1,0 +1,18 @@
+/* kith-secret.h
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsecret/secret.h>
+
+G_BEGIN_DECLS
+
+/* The keyring entry for a practice server's bearer token: one per server
+ * address and user name. kith-tool looks tokens up under the same schema,
+ * so a professional signs in once for both. */
+const SecretSchema *kith_secret_get_token_schema (void);
+
+G_END_DECLS

@@ -1,0 +1,39 @@
+/* kith-sign-in-dialog.h
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define KITH_TYPE_SIGN_IN_DIALOG (kith_sign_in_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (KithSignInDialog, kith_sign_in_dialog, KITH, SIGN_IN_DIALOG, AdwMessageDialog)
+
+/* Server address, user name and password or token, with the responses
+ * "cancel" and "sign-in". @server and @user fill the rows when known;
+ * @reason, when not NULL, replaces the body ("The server asks you to sign
+ * in again"). */
+KithSignInDialog *kith_sign_in_dialog_new        (GtkWindow        *parent,
+                                                  const char       *server,
+                                                  const char       *user,
+                                                  const char       *reason);
+/* The address, trimmed: NULL unless it is a usable http(s) URL */
+char             *kith_sign_in_dialog_dup_server (KithSignInDialog *self);
+char             *kith_sign_in_dialog_dup_user   (KithSignInDialog *self);
+/* The secret: hand it to libsecret and the client, and nowhere else. */
+char             *kith_sign_in_dialog_dup_token  (KithSignInDialog *self);
+
+/* For the GUI tests */
+AdwEntryRow      *kith_sign_in_dialog_get_server_row (KithSignInDialog *self);
+AdwEntryRow      *kith_sign_in_dialog_get_user_row   (KithSignInDialog *self);
+AdwEntryRow      *kith_sign_in_dialog_get_token_row  (KithSignInDialog *self);
+
+/* TRUE for an http or https URL with a host, the only addresses Kith syncs with */
+gboolean          kith_is_server_address_valid   (const char       *address);
+
+G_END_DECLS
