@@ -9,6 +9,7 @@
 #include "kith-types.h"
 #include "kith-fhir.h"
 #include "kith-frailty.h"
+#include "kith-risk.h"
 #include "kith-nhs-number.h"
 #include "kith-patient.h"
 #include "kith-store.h"

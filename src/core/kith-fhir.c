@@ -39,6 +39,7 @@ static const char * const known_types[] = {
   "Questionnaire",
   "QuestionnaireResponse",
   "RelatedPerson",
+  "RiskAssessment",         /* a clinician's tier override, an imported risk score */
   "ServiceRequest",
   "Task",
 };

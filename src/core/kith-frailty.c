@@ -381,8 +381,8 @@ kith_frailty_compute_from_resources (GPtrArray *conditions,
   return frailty;
 }
 
-static guint
-count_current_medicines (GPtrArray *medicines)
+guint
+kith_frailty_count_current_medicines (GPtrArray *medicines)
 {
   guint n = 0;
 
@@ -413,6 +413,6 @@ kith_frailty_compute (KithStore   *store,
       !(requests = kith_store_list_for_patient (store, "MedicationRequest", patient_id, error)))
     return NULL;
   return kith_frailty_compute_from_resources (conditions,
-                                              count_current_medicines (statements) +
-                                              count_current_medicines (requests));
+                                              kith_frailty_count_current_medicines (statements) +
+                                              kith_frailty_count_current_medicines (requests));
 }

@@ -58,6 +58,8 @@ guint             kith_frailty_n_deficit_kinds  (void);
  * and the number of current medicines (for polypharmacy). Pure. */
 KithFrailtyIndex *kith_frailty_compute_from_resources (GPtrArray *conditions,
                                                        guint      n_medicines);
+/* Active or intended MedicationStatements or MedicationRequests. */
+guint             kith_frailty_count_current_medicines (GPtrArray *medicines);
 /* From the person's record in @store: their current Conditions, and their
  * active MedicationStatements and MedicationRequests. */
 KithFrailtyIndex *kith_frailty_compute          (KithStore       *store,

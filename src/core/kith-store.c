@@ -17,6 +17,8 @@
 #include <glib/gstdio.h>
 
 #include "kith-fhir.h"
+#include "kith-frailty.h"
+#include "kith-risk.h"
 #include "kith-patient.h"
 #include "kith-store-private.h"
 
@@ -33,6 +35,8 @@ struct _KithStore
   GHashTable *statements;   /* SQL text → sqlite3_stmt */
   guint       depth;        /* transaction nesting */
   gint64      batch;        /* the outbox batch of the open transaction, or 0 */
+  GHashTable *links_due;    /* patient ids whose caseload columns need recomputing */
+  guint64     index_serial; /* bumped by every write to the patient index */
 
   /* Name order cache; see kith_store_get_name_order() */
   GArray     *name_order;
@@ -137,10 +141,18 @@ static const char * const migrations[] = {
   ");",
 
   /* 3 → 4: edits saved together go to the server together, as one
-   * transaction Bundle; the batch names the local transaction. The server
-   * reads history by time and type, and search by type and time. */
-  "ALTER TABLE outbox ADD COLUMN batch INTEGER;"
-  "CREATE INDEX resource_by_type_updated ON resource (type, last_updated, id);",
+   * transaction Bundle; the batch names the local transaction. (No index
+   * on (type, last_updated): sqlite would then prefer it to
+   * resource_by_patient for a person's resources, and scan a whole type.) */
+  "ALTER TABLE outbox ADD COLUMN batch INTEGER;",
+
+  /* 4 → 5: the caseload by risk. The frailty index from the record, the
+   * tier that counts (a clinician's override wins), and the earliest due
+   * date of the person's open plan actions. Filled for existing people
+   * after the migration (index_all_patient_links). */
+  "ALTER TABLE patient_index ADD COLUMN frailty_index REAL;"
+  "ALTER TABLE patient_index ADD COLUMN risk_tier TEXT;"
+  "ALTER TABLE patient_index ADD COLUMN next_action_due TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KITH_STORE_SCHEMA_VERSION);
@@ -270,6 +282,7 @@ kith_store_finalize (GObject *object)
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
     }
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->links_due, g_hash_table_unref);
   g_clear_pointer (&self->name_order, g_array_unref);
   g_clear_pointer (&self->rank_of, g_free);
   if (self->db)
@@ -289,6 +302,7 @@ static void
 kith_store_init (KithStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
+  self->links_due = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->name_order_stale = TRUE;
 }
 
@@ -356,6 +370,11 @@ check_existing (KithStore  *self,
   return TRUE;
 }
 
+static gboolean flush_links_due         (KithStore  *self,
+                                         GError    **error);
+static gboolean index_all_patient_links (KithStore  *self,
+                                         GError    **error);
+
 static gboolean
 migrate (KithStore  *self,
          gint64      from,
@@ -371,6 +390,8 @@ migrate (KithStore  *self,
   for (gint64 v = from; v < KITH_STORE_SCHEMA_VERSION; v++)
     if (!exec_sql (self, migrations[v], error))
       goto fail;
+  if (from >= 1 && from < 5 && !index_all_patient_links (self, error))
+    goto fail;
   set_version = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
                                  KITH_APPLICATION_ID, KITH_STORE_SCHEMA_VERSION);
   if (!exec_sql (self, set_version, error) || !exec_sql (self, "COMMIT", error))
@@ -466,6 +487,15 @@ kith_store_commit (KithStore  *self,
   g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->depth > 0, FALSE);
 
+  /* The caseload columns of everyone touched, once each, just before the
+   * transaction commits: a plan saved with its goals and actions is
+   * indexed once, not once a resource. */
+  if (self->depth == 1 && g_hash_table_size (self->links_due) > 0 && !flush_links_due (self, error))
+    {
+      kith_store_rollback (self);
+      return FALSE;
+    }
+
   sql = self->depth == 1 ? g_strdup ("COMMIT")
                          : g_strdup_printf ("RELEASE kith_%u", self->depth - 1);
   if (!exec_sql (self, sql, error))
@@ -489,6 +519,9 @@ kith_store_rollback (KithStore *self)
 
   /* An undone write may have touched the patient index. */
   self->name_order_stale = TRUE;
+  self->index_serial++;
+  if (self->depth == 1)
+    g_hash_table_remove_all (self->links_due);
 
   sql = self->depth == 1 ? g_strdup ("ROLLBACK")
                          : g_strdup_printf ("ROLLBACK TO kith_%u; RELEASE kith_%u",
@@ -574,6 +607,7 @@ index_patient (KithStore   *self,
   bind_text (stmt, 5, kith_patient_get_nhs_number (patient));
   bind_text (stmt, 6, kith_patient_get_birth_date (patient));
   self->name_order_stale = TRUE;
+  self->index_serial++;
   return step_done (self, stmt, error);
 }
 
@@ -588,6 +622,8 @@ unindex_patient (KithStore   *self,
     return FALSE;
   bind_text (stmt, 1, id);
   self->name_order_stale = TRUE;
+  self->index_serial++;
+  g_hash_table_remove (self->links_due, id);
   return step_done (self, stmt, error);
 }
 
@@ -662,9 +698,40 @@ find_review_date (JsonObject *care_plan)
   return NULL;
 }
 
+/* The earliest due date of an open action in a plan's contained Tasks. */
+static void
+find_next_action_due (JsonObject  *plan,
+                      const char **earliest)
+{
+  JsonNode *contained = json_object_get_member (plan, "contained");
+
+  for (guint c = 0; contained && JSON_NODE_HOLDS_ARRAY (contained) &&
+                    c < json_array_get_length (json_node_get_array (contained)); c++)
+    {
+      JsonNode *member = json_array_get_element (json_node_get_array (contained), c);
+      JsonObject *task = JSON_NODE_HOLDS_OBJECT (member) ? json_node_get_object (member) : NULL;
+      JsonNode *restriction = task ? json_object_get_member (task, "restriction") : NULL;
+      JsonNode *period = restriction && JSON_NODE_HOLDS_OBJECT (restriction)
+                         ? json_object_get_member (json_node_get_object (restriction), "period") : NULL;
+      const char *status = kith_fhir_get_string (task, "status");
+      const char *due = period && JSON_NODE_HOLDS_OBJECT (period)
+                        ? kith_fhir_get_string (json_node_get_object (period), "end") : NULL;
+
+      if (g_strcmp0 (kith_fhir_get_string (task, "resourceType"), "Task") != 0 || due == NULL ||
+          g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "cancelled") == 0 ||
+          g_strcmp0 (status, "rejected") == 0 || g_strcmp0 (status, "entered-in-error") == 0 ||
+          g_strcmp0 (status, "failed") == 0)
+        continue;
+      if (*earliest == NULL || strcmp (due, *earliest) < 0)
+        *earliest = due;
+    }
+}
+
 /* Recomputes the caseload columns that come from other resources: the
- * co-ordinator of the active care team and the earliest review date of the
- * person's active or draft plans. */
+ * co-ordinator of the active care team, the earliest review date of the
+ * person's active or draft plans and of their open actions, the frailty
+ * index from their conditions and medicines, and the risk tier that
+ * counts (a clinician's override, else the frailty band). */
 static gboolean
 index_patient_links (KithStore   *self,
                      const char  *patient_id,
@@ -672,12 +739,23 @@ index_patient_links (KithStore   *self,
 {
   g_autoptr(GPtrArray) teams = NULL;
   g_autoptr(GPtrArray) plans = NULL;
+  g_autoptr(GPtrArray) conditions = NULL;
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GPtrArray) risks = NULL;
+  g_autoptr(KithFrailtyIndex) frailty = NULL;
   g_autofree char *coordinator = NULL;
   const char *review = NULL;
+  const char *action_due = NULL;
+  const char *tier = NULL;
   sqlite3_stmt *stmt;
 
   if (!(teams = kith_store_list_for_patient (self, "CareTeam", patient_id, error)) ||
-      !(plans = kith_store_list_for_patient (self, "CarePlan", patient_id, error)))
+      !(plans = kith_store_list_for_patient (self, "CarePlan", patient_id, error)) ||
+      !(conditions = kith_store_list_for_patient (self, "Condition", patient_id, error)) ||
+      !(statements = kith_store_list_for_patient (self, "MedicationStatement", patient_id, error)) ||
+      !(requests = kith_store_list_for_patient (self, "MedicationRequest", patient_id, error)) ||
+      !(risks = kith_store_list_for_patient (self, "RiskAssessment", patient_id, error)))
     return FALSE;
 
   for (guint i = 0; i < plans->len; i++)
@@ -691,6 +769,7 @@ index_patient_links (KithStore   *self,
         continue;
       if (date != NULL && (review == NULL || strcmp (date, review) < 0))
         review = date;
+      find_next_action_due (plans->pdata[i], &action_due);
       /* A Kith plan holds its care team; the newest plan's co-ordinator
        * (plans come newest first) is the person to call. */
       for (guint c = 0; contained && JSON_NODE_HOLDS_ARRAY (contained) && coordinator == NULL &&
@@ -708,11 +787,28 @@ index_patient_links (KithStore   *self,
     if (g_strcmp0 (kith_fhir_get_string (teams->pdata[i], "status"), "active") == 0)
       coordinator = find_coordinator (teams->pdata[i]);
 
+  /* Only a person with something recorded has an index: no conditions
+   * and no medicines is "not known", not "fit". */
+  if (conditions->len > 0 || statements->len > 0 || requests->len > 0)
+    {
+      frailty = kith_frailty_compute_from_resources (conditions,
+                                                     kith_frailty_count_current_medicines (statements) +
+                                                     kith_frailty_count_current_medicines (requests));
+      tier = kith_frailty_band_id (frailty->band);
+    }
+  {
+    const char *override = kith_risk_find_override_tier (risks);
+
+    if (override != NULL)
+      tier = override;
+  }
+
   /* Open safety alerts: active Flags in the "safety" category. */
   stmt = kith_store_prepare (self,
                              "UPDATE patient_index SET coordinator = ?2, next_review = ?3,"
                              "  open_alerts = (SELECT count(*) FROM resource WHERE patient_id = ?1 AND type = 'Flag'"
-                             "                 AND code = 'safety' AND status = 'active' AND deleted = 0)"
+                             "                 AND code = 'safety' AND status = 'active' AND deleted = 0),"
+                             "  frailty_index = ?4, risk_tier = ?5, next_action_due = ?6"
                              " WHERE id = ?1",
                              error);
   if (stmt == NULL)
@@ -720,7 +816,62 @@ index_patient_links (KithStore   *self,
   bind_text (stmt, 1, patient_id);
   bind_text (stmt, 2, coordinator);
   bind_text (stmt, 3, review);
+  if (frailty)
+    sqlite3_bind_double (stmt, 4, frailty->index);
+  else
+    sqlite3_bind_null (stmt, 4);
+  bind_text (stmt, 5, tier);
+  bind_text (stmt, 6, action_due);
+  self->index_serial++;
   return step_done (self, stmt, error);
+}
+
+/* Called when a resource that feeds the caseload columns changes. Inside a
+ * transaction the work waits for the commit (kith_store_commit). */
+static gboolean
+patient_links_changed (KithStore   *self,
+                       const char  *patient_id,
+                       GError     **error)
+{
+  if (self->depth == 0)
+    return index_patient_links (self, patient_id, error);
+  g_hash_table_add (self->links_due, g_strdup (patient_id));
+  return TRUE;
+}
+
+static gboolean
+flush_links_due (KithStore  *self,
+                 GError    **error)
+{
+  g_autoptr(GHashTable) due = g_steal_pointer (&self->links_due);
+  GHashTableIter iter;
+  gpointer id;
+
+  self->links_due = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, due);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    if (!index_patient_links (self, id, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* After migration 5: everyone's new columns, from what is recorded. */
+static gboolean
+index_all_patient_links (KithStore  *self,
+                         GError    **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = kith_store_prepare (self, "SELECT id FROM patient_index", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  for (guint i = 0; i < ids->len; i++)
+    if (!index_patient_links (self, ids->pdata[i], error))
+      return FALSE;
+  return TRUE;
 }
 
 /* --- writing versions -------------------------------------------------- */
@@ -838,11 +989,12 @@ write_version (KithStore   *self,
         return unindex_patient (self, id, error);
       if (!index_patient (self, resource, error))
         return FALSE;
-      return index_patient_links (self, id, error);
+      return patient_links_changed (self, id, error);
     }
   if (patient_id != NULL && (strcmp (type, "CareTeam") == 0 || strcmp (type, "CarePlan") == 0 ||
-                             strcmp (type, "Flag") == 0))
-    return index_patient_links (self, patient_id, error);
+                             strcmp (type, "Flag") == 0 || strcmp (type, "Condition") == 0 ||
+                             strcmp (type, "RiskAssessment") == 0 || g_str_has_prefix (type, "Medication")))
+    return patient_links_changed (self, patient_id, error);
   return TRUE;
 }
 

@@ -1087,10 +1087,13 @@ next_link (JsonObject *bundle)
 }
 
 /* Walks a Bundle and its next pages, collecting versions. */
+/* @as_of: when the server took the first page (Bundle.meta.lastUpdated),
+ * if it says; the next pull asks for changes since then. */
 static gboolean
 walk_pages (Cycle      *cycle,
             const char *first_url,
             GPtrArray  *pulled,
+            char      **as_of,
             GError    **error)
 {
   g_autofree char *url = g_strdup (first_url);
@@ -1135,6 +1138,18 @@ walk_pages (Cycle      *cycle,
         }
       reply_clear (&reply);
 
+      if (page == 0 && as_of)
+        {
+          JsonNode *meta = json_object_get_member (bundle, "meta");
+          const char *taken = meta && JSON_NODE_HOLDS_OBJECT (meta)
+                              ? kith_fhir_get_string (json_node_get_object (meta), "lastUpdated") : NULL;
+
+          g_autoptr(GDateTime) when = taken ? g_date_time_new_from_iso8601 (taken, NULL) : NULL;
+
+          g_free (*as_of);
+          *as_of = when ? g_strdup (taken) : NULL;
+        }
+
       entries = json_object_get_member (bundle, "entry");
       for (guint i = 0; entries && JSON_NODE_HOLDS_ARRAY (entries) &&
                         i < json_array_get_length (json_node_get_array (entries)); i++)
@@ -1177,6 +1192,7 @@ pull (Cycle   *cycle,
   g_autofree char *cursor = NULL;
   g_autofree char *since = NULL;
   g_autofree char *escaped = NULL;
+  g_autofree char *as_of = NULL;
   const char *newest = NULL;
 
   kith_store_get_setting (cycle->store, "pull-since", &cursor);
@@ -1189,7 +1205,7 @@ pull (Cycle   *cycle,
         ? g_strdup_printf ("%s/_history?_since=%s&_count=%d", cycle->base_url, escaped, PAGE_SIZE)
         : g_strdup_printf ("%s/_history?_count=%d", cycle->base_url, PAGE_SIZE);
 
-      if (!walk_pages (cycle, url, pulled, error))
+      if (!walk_pages (cycle, url, pulled, &as_of, error))
         return FALSE;
     }
   else
@@ -1198,6 +1214,7 @@ pull (Cycle   *cycle,
        * (Such servers must retire records by status, not by deleting.) */
       GHashTableIter iter;
       gpointer type;
+      gboolean first_type = TRUE;
 
       g_hash_table_iter_init (&iter, cycle->searchable);
       while (g_hash_table_iter_next (&iter, &type, NULL))
@@ -1210,8 +1227,21 @@ pull (Cycle   *cycle,
             ? g_strdup_printf ("%s/%s?_lastUpdated=ge%s&_sort=_lastUpdated&_count=%d", cycle->base_url,
                                (char *) type, escaped, PAGE_SIZE)
             : g_strdup_printf ("%s/%s?_sort=_lastUpdated&_count=%d", cycle->base_url, (char *) type, PAGE_SIZE);
-          if (!walk_pages (cycle, url, pulled, error))
-            return FALSE;
+          {
+            g_autofree char *type_as_of = NULL;
+
+            if (!walk_pages (cycle, url, pulled, &type_as_of, error))
+              return FALSE;
+            /* The earliest of the types' moments, and only if all say. */
+            if (first_type)
+              as_of = g_steal_pointer (&type_as_of);
+            else if (as_of && (type_as_of == NULL || strcmp (type_as_of, as_of) < 0))
+              {
+                g_free (as_of);
+                as_of = g_steal_pointer (&type_as_of);
+              }
+            first_type = FALSE;
+          }
         }
     }
 
@@ -1239,6 +1269,11 @@ pull (Cycle   *cycle,
         }
       cycle->report->pulled++;
     }
+  /* Next time, changes since the server's moment of this pull where it
+   * said (versions written in one instant, a bulk import, would otherwise
+   * be asked for again and again); else since the newest change seen. */
+  if (as_of != NULL)
+    newest = as_of;
   if (newest && (cursor == NULL || strcmp (newest, cursor) > 0) &&
       !kith_store_set_setting (cycle->store, "pull-since", newest, error))
     {
