@@ -4,12 +4,16 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * kith-bench --store FILE [--people N] [--queries N] [--app PATH --empty-window PATH]
+ * kith-bench --sync [--people N] [--server-binary PATH] [--curl PATH] [--keep DIR] [--edits N]
  *
  * Measures what a clinician waits for: searching the caseload, opening a
  * person, opening the store with its first page, and (under a display)
  * the app's start to its first caseload frame, side by side with an empty
  * libadwaita window started the same way. Wall-clock figures on a shared
  * machine vary; the start-up figure is a ratio measured in one run.
+ *
+ * With --sync (or "sync" as the first argument) it measures sync instead,
+ * against a kith-server it starts: see bench_sync().
  */
 
 #define G_LOG_DOMAIN "kith-bench"
@@ -17,6 +21,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -24,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "kith-core.h"
 
@@ -510,6 +517,981 @@ bench_assessment (void)
     g_printerr ("kith-bench: could not remove %s\n", dir);
 }
 
+/* --- sync (issue 5, "Performance") ------------------------------------------
+ *
+ * kith-bench --sync [--people N] [--server-binary PATH] [--curl PATH] [--keep DIR]
+ *
+ * Starts a real kith-server with a demo caseload on loopback and measures:
+ *
+ *  - the limit: the same system-history pages the client reads (_count=200,
+ *    following next links), fetched by one curl process over one
+ *    connection, plus a bare bulk insert of the same rows (type, id,
+ *    version, json) into a fresh sqlite file: one transaction, one prepared
+ *    statement, the store's journal (WAL) and synchronous=FULL;
+ *  - the initial sync of an empty store (kith_sync_client_sync) against it;
+ *  - where that time goes, by re-enacting the client's pull step by step
+ *    (fetch, parse, per-entry checks, store import by type, commit);
+ *  - incremental sync of one changed care plan: push and pull round trips.
+ *
+ * Targets (issue 5): initial sync ≥ 50% of the limit's throughput measured
+ * in the same run; one changed plan's round trip ≤ 50 ms on loopback. */
+
+#define SYNC_PAGE_SIZE        200   /* PAGE_SIZE in src/core/kith-sync.c */
+#define SYNC_TARGET_RATIO     0.5
+#define SYNC_TARGET_ROUND_MS  50.0
+
+static double
+ns_to_s (gint64 ns)
+{
+  return ns / 1e9;
+}
+
+static gboolean
+remove_tree (const char *path)
+{
+  GDir *dir;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    return g_remove (path) == 0 || !g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK);
+  dir = g_dir_open (path, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      remove_tree (child);
+    }
+  g_clear_pointer (&dir, g_dir_close);
+  return g_rmdir (path) == 0;
+}
+
+/* Removes PATH and its -wal/-shm companions. */
+static void
+remove_sqlite_file (const char *path)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
+/* --- the server ------------------------------------------------------------ */
+
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *out;
+  char             *base_url;
+  gint64            start_ns;
+} BenchServer;
+
+static gboolean
+bench_server_start (BenchServer  *server,
+                    const char   *binary,
+                    const char   *data_dir,
+                    int           people,
+                    const char   *log_path,
+                    GError      **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *people_arg = g_strdup_printf ("%d", people);
+  const char *args[] = { binary, "--data", data_dir, "--listen", "127.0.0.1:0",
+                         "--demo-people", people_arg, "--demo-seed", "1", NULL };
+  gint64 t0 = now_ns ();
+
+  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  server->process = g_subprocess_launcher_spawnv (launcher, args, error);
+  if (server->process == NULL)
+    return FALSE;
+  server->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (server->out, NULL, NULL, error);
+      const char *found;
+
+      if (line == NULL)
+        {
+          if (error && *error == NULL)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                         "kith-server stopped before listening; see %s", log_path);
+          return FALSE;
+        }
+      if ((found = strstr (line, "listening on ")) != NULL)
+        {
+          server->base_url = g_strdup (g_strstrip (strstr (found, " on ") + 4));
+          break;
+        }
+    }
+  server->start_ns = now_ns () - t0;
+  return TRUE;
+}
+
+static void
+on_server_exited (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+/* SIGTERM, then up to 30 s for a clean exit, then SIGKILL. Returns a
+ * description of how it ended. */
+static char *
+bench_server_stop (BenchServer *server)
+{
+  gboolean done = FALSE;
+  gint64 deadline;
+  char *how;
+
+  if (server->process == NULL)
+    return g_strdup ("not started");
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait_async (server->process, NULL, on_server_exited, &done);
+  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  while (!done && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10000);
+  if (!done)
+    {
+      g_subprocess_force_exit (server->process);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      how = g_strdup ("did not stop within 30 s of SIGTERM: killed");
+    }
+  else if (g_subprocess_get_if_exited (server->process))
+    how = g_strdup_printf ("SIGTERM: exited with status %d%s", g_subprocess_get_exit_status (server->process),
+                           g_subprocess_get_exit_status (server->process) == 0 ? " (clean)" : "");
+  else
+    how = g_strdup_printf ("SIGTERM: ended by signal %d", g_subprocess_get_term_sig (server->process));
+  g_clear_object (&server->out);
+  g_clear_object (&server->process);
+  g_clear_pointer (&server->base_url, g_free);
+  return how;
+}
+
+/* --- walking the history as the client does ----------------------------------- */
+
+typedef struct
+{
+  GPtrArray  *urls;          /* each page's absolute URL, in order */
+  guint64     bytes;
+  guint       pages;
+  guint       versions;      /* entries with a resource */
+  guint       deletions;
+  GHashTable *by_type;       /* type → count */
+  GPtrArray  *resources;     /* JsonObject, when kept */
+  gint64      fetch_ns;      /* HTTP only */
+  gint64      parse_ns;      /* json-glib over each page */
+  gint64      check_ns;      /* per entry: re-serialise + kith_fhir_parse_resource */
+  gint64      serialize_ns;  /* per resource: kith_fhir_to_string, as a store write does */
+  gint64      total_ns;
+} Walk;
+
+static void
+walk_clear (Walk *walk)
+{
+  g_clear_pointer (&walk->urls, g_ptr_array_unref);
+  g_clear_pointer (&walk->by_type, g_hash_table_unref);
+  g_clear_pointer (&walk->resources, g_ptr_array_unref);
+}
+
+static char *
+bundle_next_link (JsonObject *bundle)
+{
+  JsonNode *links = json_object_get_member (bundle, "link");
+
+  for (guint i = 0; links && JSON_NODE_HOLDS_ARRAY (links) && i < json_array_get_length (json_node_get_array (links)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (links), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          g_strcmp0 (kith_fhir_get_string (json_node_get_object (node), "relation"), "next") == 0)
+        return g_strdup (kith_fhir_get_string (json_node_get_object (node), "url"));
+    }
+  return NULL;
+}
+
+static void
+count_type (GHashTable *by_type,
+            const char *type)
+{
+  gpointer n = g_hash_table_lookup (by_type, type ? type : "?");
+
+  g_hash_table_insert (by_type, g_strdup (type ? type : "?"), GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
+}
+
+/* GET base/_history?_count=200 and every next page with libsoup, the way
+ * kith-sync.c's walk_pages() does. With @keep, each entry is also checked
+ * the way read_entry() does and kept for an import. */
+static gboolean
+walk_history (const char  *base_url,
+              gboolean     keep,
+              Walk        *walk,
+              GError     **error)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
+  g_autoptr(GUri) base = g_uri_parse (base_url, G_URI_FLAGS_ENCODED, error);
+  g_autofree char *url = g_strdup_printf ("%s/_history?_count=%d", base_url, SYNC_PAGE_SIZE);
+  gint64 start = now_ns ();
+
+  if (base == NULL)
+    return FALSE;
+  walk->urls = g_ptr_array_new_with_free_func (g_free);
+  walk->by_type = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (keep)
+    walk->resources = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  while (url != NULL)
+    {
+      g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GUri) next_uri = NULL;
+      g_autofree char *next = NULL;
+      JsonNode *root, *entries;
+      gint64 t0;
+      gsize length;
+      const char *data;
+
+      if (message == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad page URL %s", url);
+          return FALSE;
+        }
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/fhir+json");
+      t0 = now_ns ();
+      body = soup_session_send_and_read (session, message, NULL, error);
+      walk->fetch_ns += now_ns () - t0;
+      if (body == NULL)
+        return FALSE;
+      if (soup_message_get_status (message) != 200)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s answered %u", url, soup_message_get_status (message));
+          return FALSE;
+        }
+      g_ptr_array_add (walk->urls, g_strdup (url));
+      data = g_bytes_get_data (body, &length);
+      walk->bytes += length;
+      walk->pages++;
+
+      t0 = now_ns ();
+      if (!json_parser_load_from_data (parser, data, length, error))
+        return FALSE;
+      walk->parse_ns += now_ns () - t0;
+      root = json_parser_get_root (parser);
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s is not a Bundle", url);
+          return FALSE;
+        }
+
+      entries = json_object_get_member (json_node_get_object (root), "entry");
+      for (guint i = 0; entries && JSON_NODE_HOLDS_ARRAY (entries) && i < json_array_get_length (json_node_get_array (entries)); i++)
+        {
+          JsonNode *entry = json_array_get_element (json_node_get_array (entries), i);
+          JsonNode *resource = JSON_NODE_HOLDS_OBJECT (entry)
+                               ? json_object_get_member (json_node_get_object (entry), "resource") : NULL;
+
+          if (resource == NULL || !JSON_NODE_HOLDS_OBJECT (resource))
+            {
+              walk->deletions++;
+              continue;
+            }
+          walk->versions++;
+          count_type (walk->by_type, kith_fhir_get_string (json_node_get_object (resource), "resourceType"));
+          if (keep)
+            {
+              g_autofree char *text = NULL;
+              g_autofree char *again = NULL;
+              g_autoptr(GError) check_error = NULL;
+              JsonObject *checked;
+
+              /* read_entry(): each resource back to text and parsed again
+               * with the depth limit and id checks. */
+              t0 = now_ns ();
+              text = json_to_string (resource, FALSE);
+              checked = kith_fhir_parse_resource (text, -1, &check_error);
+              walk->check_ns += now_ns () - t0;
+              if (checked == NULL)
+                continue;
+              /* write_version(): each resource to text for the history row. */
+              t0 = now_ns ();
+              again = kith_fhir_to_string (checked, FALSE);
+              walk->serialize_ns += now_ns () - t0;
+              g_ptr_array_add (walk->resources, checked);
+            }
+        }
+
+      next = bundle_next_link (json_node_get_object (root));
+      g_clear_pointer (&url, g_free);
+      if (next != NULL)
+        {
+          next_uri = g_uri_parse_relative (base, next, G_URI_FLAGS_ENCODED, error);
+          if (next_uri == NULL)
+            return FALSE;
+          url = g_uri_to_string (next_uri);
+        }
+    }
+  walk->total_ns = now_ns () - start;
+  return TRUE;
+}
+
+/* --- the limit: curl, then a bare bulk insert ----------------------------------- */
+
+typedef struct
+{
+  gint64  curl_ns;
+  gint64  prepare_ns;   /* reading the rows out of the pages; not in the limit */
+  gint64  insert_ns;
+  guint64 bytes;
+  guint   rows;
+} Limit;
+
+typedef struct
+{
+  char *type, *id, *version, *json;
+} Row;
+
+static void
+row_free (Row *row)
+{
+  g_free (row->type);
+  g_free (row->id);
+  g_free (row->version);
+  g_free (row->json);
+  g_free (row);
+}
+
+static gboolean
+measure_limit (const char  *curl,
+               GPtrArray   *urls,
+               const char  *dir,
+               Limit       *limit,
+               GError     **error)
+{
+  g_autofree char *config_path = g_build_filename (dir, "curl.conf", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "bare.db", NULL);
+  g_autoptr(GString) config = g_string_new ("header = \"Accept: application/fhir+json\"\n");
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  const char *args[] = { curl, "-sS", "--fail", "-K", config_path, NULL };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int status = 0;
+  gint64 t0;
+
+  for (guint i = 0; i < urls->len; i++)
+    {
+      g_autofree char *page = g_strdup_printf ("%s/page-%05u.json", dir, i);
+      g_string_append_printf (config, "url = \"%s\"\noutput = \"%s\"\n", (char *) urls->pdata[i], page);
+    }
+  if (!g_file_set_contents (config_path, config->str, config->len, error))
+    return FALSE;
+
+  /* One curl for every page: one process, one kept-alive connection. */
+  t0 = now_ns ();
+  if (!g_spawn_sync (NULL, (char **) args, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, error) ||
+      !g_spawn_check_wait_status (status, error))
+    return FALSE;
+  limit->curl_ns = now_ns () - t0;
+
+  /* The rows, out of exactly the bytes curl fetched (not timed). */
+  t0 = now_ns ();
+  for (guint i = 0; i < urls->len; i++)
+    {
+      g_autofree char *page = g_strdup_printf ("%s/page-%05u.json", dir, i);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autofree char *contents = NULL;
+      gsize length;
+      JsonNode *root, *entries;
+
+      if (!g_file_get_contents (page, &contents, &length, error) ||
+          !json_parser_load_from_data (parser, contents, length, error))
+        return FALSE;
+      limit->bytes += length;
+      root = json_parser_get_root (parser);
+      entries = root && JSON_NODE_HOLDS_OBJECT (root) ? json_object_get_member (json_node_get_object (root), "entry") : NULL;
+      for (guint e = 0; entries && JSON_NODE_HOLDS_ARRAY (entries) && e < json_array_get_length (json_node_get_array (entries)); e++)
+        {
+          JsonNode *entry = json_array_get_element (json_node_get_array (entries), e);
+          JsonNode *resource = JSON_NODE_HOLDS_OBJECT (entry)
+                               ? json_object_get_member (json_node_get_object (entry), "resource") : NULL;
+          JsonObject *object;
+          Row *row;
+
+          if (resource == NULL || !JSON_NODE_HOLDS_OBJECT (resource))
+            continue;
+          object = json_node_get_object (resource);
+          row = g_new0 (Row, 1);
+          row->type = g_strdup (kith_fhir_get_string (object, "resourceType"));
+          row->id = g_strdup (kith_fhir_get_string (object, "id"));
+          row->version = g_strdup (kith_fhir_get_version_id (object));
+          row->json = json_to_string (resource, FALSE);
+          g_ptr_array_add (rows, row);
+        }
+      g_unlink (page);
+    }
+  limit->prepare_ns = now_ns () - t0;
+  limit->rows = rows->len;
+
+  /* The bare insert: a fresh file, the store's journal and durability, one
+   * transaction, one prepared statement, no indexes. */
+  remove_sqlite_file (db_path);
+  t0 = now_ns ();
+  if (sqlite3_open (db_path, &db) != SQLITE_OK ||
+      sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                        "CREATE TABLE version (type TEXT NOT NULL, id TEXT NOT NULL,"
+                        "  version_id TEXT NOT NULL, json TEXT NOT NULL);"
+                        "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "INSERT INTO version (type, id, version_id, json) VALUES (?1, ?2, ?3, ?4)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    goto sqlite_failed;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = rows->pdata[i];
+
+      sqlite3_bind_text (stmt, 1, row->type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, row->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, row->version, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, row->json, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        goto sqlite_failed;
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    goto sqlite_failed;
+  sqlite3_close (db);
+  limit->insert_ns = now_ns () - t0;
+  remove_sqlite_file (db_path);
+  return TRUE;
+
+sqlite_failed:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "bare insert: %s", db ? sqlite3_errmsg (db) : "cannot open");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return FALSE;
+}
+
+/* --- the client's pull, re-enacted: store import by type ------------------------- */
+
+typedef struct
+{
+  char   *type;
+  guint   n;
+  gint64  ns;
+} TypeCost;
+
+static int
+compare_type_cost (gconstpointer a,
+                   gconstpointer b)
+{
+  const TypeCost *x = *(const TypeCost **) a, *y = *(const TypeCost **) b;
+
+  return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
+}
+
+static void
+type_cost_free (TypeCost *cost)
+{
+  g_free (cost->type);
+  g_free (cost);
+}
+
+static gboolean
+measure_import (GPtrArray   *resources,
+                const char  *path,
+                GPtrArray   *costs,
+                gint64      *open_ns,
+                gint64      *import_ns,
+                gint64      *commit_ns,
+                GError     **error)
+{
+  g_autoptr(KithStore) store = NULL;
+  g_autoptr(GHashTable) by_type = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 t0;
+
+  remove_sqlite_file (path);
+  t0 = now_ns ();
+  if (!(store = kith_store_open (path, error)) || !kith_store_set_sync_enabled (store, TRUE, error))
+    return FALSE;
+  *open_ns = now_ns () - t0;
+
+  /* pull(): one transaction, each version imported in turn. */
+  t0 = now_ns ();
+  if (!kith_store_begin (store, error))
+    return FALSE;
+  *import_ns = 0;
+  for (guint i = 0; i < resources->len; i++)
+    {
+      JsonObject *resource = resources->pdata[i];
+      const char *type = kith_fhir_get_string (resource, "resourceType");
+      TypeCost *cost = g_hash_table_lookup (by_type, type);
+      gint64 t1 = now_ns (), dt;
+
+      if (!kith_store_import_resource (store, resource, error))
+        {
+          kith_store_rollback (store);
+          return FALSE;
+        }
+      dt = now_ns () - t1;
+      *import_ns += dt;
+      if (cost == NULL)
+        {
+          cost = g_new0 (TypeCost, 1);
+          cost->type = g_strdup (type);
+          g_hash_table_insert (by_type, cost->type, cost);
+          g_ptr_array_add (costs, cost);
+        }
+      cost->n++;
+      cost->ns += dt;
+    }
+  t0 = now_ns ();
+  if (!kith_store_commit (store, error))
+    return FALSE;
+  *commit_ns = now_ns () - t0;
+  g_ptr_array_sort (costs, compare_type_cost);
+  g_clear_object (&store);
+  remove_sqlite_file (path);
+  return TRUE;
+}
+
+/* --- incremental ------------------------------------------------------------- */
+
+static char *
+find_plan_patient (KithStore *store)
+{
+  g_autoptr(KithCaseload) caseload = kith_caseload_new (store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (caseload)); i++)
+    {
+      g_autoptr(KithCaseloadEntry) entry = g_list_model_get_item (G_LIST_MODEL (caseload), i);
+      g_autoptr(KithCarePlan) plan = kith_care_plan_load_current (store, kith_caseload_entry_get_id (entry), NULL);
+
+      if (plan && kith_care_plan_get_state (plan) != KITH_PLAN_ENDED)
+        return g_strdup (kith_caseload_entry_get_id (entry));
+    }
+  return NULL;
+}
+
+static gint64
+count_rows (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static KithSyncReport *
+timed_sync (const char  *store_path,
+            const char  *base_url,
+            gint64      *ns,
+            GError     **error)
+{
+  g_autoptr(KithSyncClient) client = kith_sync_client_new (store_path, base_url);
+  KithSyncReport *report;
+  gint64 t0;
+
+  kith_sync_client_set_timeout (client, 120);
+  t0 = now_ns ();
+  report = kith_sync_client_sync (client, NULL, error);
+  *ns = now_ns () - t0;
+  return report;
+}
+
+/* The fixed costs in one sync cycle, each measured on its own @n times:
+ * opening the store (the client opens its own each cycle), GET metadata
+ * (read every cycle), the pull's GET _history?_since=now-2s, and one small
+ * durable sqlite commit (WAL, synchronous=FULL) on this disk. */
+typedef struct
+{
+  GArray *store_open, *metadata, *history, *commit;
+} CycleParts;
+
+static gboolean
+timed_get (SoupSession  *session,
+           const char   *url,
+           GArray       *samples,
+           GError      **error)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  gint64 t0 = now_ns (), dt;
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/fhir+json");
+  body = soup_session_send_and_read (session, message, NULL, error);
+  dt = now_ns () - t0;
+  if (body == NULL)
+    return FALSE;
+  g_array_append_val (samples, dt);
+  return TRUE;
+}
+
+static gboolean
+measure_cycle_parts (const char  *base_url,
+                     const char  *store_path,
+                     const char  *dir,
+                     guint        n,
+                     CycleParts  *parts,
+                     GError     **error)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autofree char *metadata = g_strdup_printf ("%s/metadata", base_url);
+  g_autofree char *db_path = g_build_filename (dir, "commit.db", NULL);
+  sqlite3 *db = NULL;
+
+  parts->store_open = g_array_new (FALSE, FALSE, sizeof (gint64));
+  parts->metadata = g_array_new (FALSE, FALSE, sizeof (gint64));
+  parts->history = g_array_new (FALSE, FALSE, sizeof (gint64));
+  parts->commit = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  remove_sqlite_file (db_path);
+  if (sqlite3_open (db_path, &db) != SQLITE_OK ||
+      sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                        "CREATE TABLE t (x INTEGER)", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "commit probe: %s", db ? sqlite3_errmsg (db) : "cannot open");
+      sqlite3_close (db);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr(GDateTime) since = g_date_time_add_seconds (now, -2);
+      g_autofree char *instant = kith_fhir_format_instant (since);
+      g_autofree char *escaped = g_uri_escape_string (instant, NULL, TRUE);
+      g_autofree char *history = g_strdup_printf ("%s/_history?_since=%s&_count=%d", base_url, escaped, SYNC_PAGE_SIZE);
+      gint64 t0 = now_ns (), dt;
+      KithStore *store = kith_store_open (store_path, error);
+
+      if (store == NULL)
+        break;
+      g_object_unref (store);
+      dt = now_ns () - t0;
+      g_array_append_val (parts->store_open, dt);
+      if (!timed_get (session, metadata, parts->metadata, error) ||
+          !timed_get (session, history, parts->history, error))
+        break;
+      t0 = now_ns ();
+      if (sqlite3_exec (db, "INSERT INTO t VALUES (1)", NULL, NULL, NULL) != SQLITE_OK)
+        break;
+      dt = now_ns () - t0;
+      g_array_append_val (parts->commit, dt);
+    }
+  sqlite3_close (db);
+  remove_sqlite_file (db_path);
+  return error == NULL || *error == NULL;
+}
+
+static void
+cycle_parts_clear (CycleParts *parts)
+{
+  g_clear_pointer (&parts->store_open, g_array_unref);
+  g_clear_pointer (&parts->metadata, g_array_unref);
+  g_clear_pointer (&parts->history, g_array_unref);
+  g_clear_pointer (&parts->commit, g_array_unref);
+}
+
+static const char *
+verdict (gboolean pass)
+{
+  return pass ? "PASS" : "FAIL";
+}
+
+static int
+bench_sync (const char *argv0,
+            int         people,
+            const char *server_binary,
+            const char *curl,
+            const char *keep,
+            int         edits,
+            gboolean    strict)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *server_dir = NULL;
+  g_autofree char *limit_dir = NULL;
+  g_autofree char *client_dir = NULL;
+  g_autofree char *client_path = NULL;
+  g_autofree char *model_path = NULL;
+  g_autofree char *log_path = NULL;
+  g_autofree char *server_program = NULL;
+  g_autofree char *curl_program = NULL;
+  g_autofree char *stopped = NULL;
+  g_autofree char *patient = NULL;
+  g_autoptr(KithSyncReport) initial = NULL;
+  g_autoptr(GPtrArray) costs = g_ptr_array_new_with_free_func ((GDestroyNotify) type_cost_free);
+  g_autoptr(GArray) rounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) saves = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(KithStore) store = NULL;
+  BenchServer server = { 0 };
+  CycleParts parts = { 0 };
+  gboolean kept_store;
+  Walk warm = { 0 }, model = { 0 };
+  Limit limit = { 0 };
+  gint64 sync_ns = 0, idle_ns = 0, idle2_ns = 0, first_round_ns = 0, open_ns = 0, import_ns = 0, commit_ns = 0;
+  guint first_round_pulled = 0, idle_pulled = 0, steady_pulled = 0, steady_pushed = 0;
+  gint64 held = -1;
+  long rss_before, rss_after;
+  double limit_rate = 0, sync_rate, ratio = -1, p50 = 0, p95 = 0, pmax = 0;
+  gboolean ok = FALSE, ratio_pass = FALSE, round_pass = FALSE;
+
+  server_program = server_binary ? g_strdup (server_binary) : sibling_program (argv0, "../server/kith-server");
+  curl_program = curl ? g_strdup (curl) : g_find_program_in_path ("curl");
+  if (!g_file_test (server_program, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_printerr ("kith-bench: no kith-server at %s (use --server-binary)\n", server_program);
+      return 1;
+    }
+  if (curl_program == NULL)
+    g_print ("curl is not installed: the limit cannot be measured (install the curl package)\n");
+
+  if (keep)
+    {
+      dir = g_canonicalize_filename (keep, NULL);
+      g_mkdir_with_parents (dir, 0700);
+    }
+  else if (!(dir = g_dir_make_tmp ("kith-bench-sync-XXXXXX", &error)))
+    goto out;
+  server_dir = g_build_filename (dir, "server", NULL);
+  limit_dir = g_build_filename (dir, "limit", NULL);
+  client_dir = g_build_filename (dir, "client", NULL);
+  client_path = g_build_filename (client_dir, "kith.db", NULL);
+  model_path = g_build_filename (limit_dir, "model.db", NULL);
+  log_path = g_build_filename (dir, "server.log", NULL);
+  /* The server's store may be kept between runs (its demo fill is skipped
+   * then, but it holds the earlier runs' plan edits, which moves the pull
+   * cursor: the nothing-changed and first-edit cycles are then not those
+   * of a freshly filled server); the client's and the limit's never are. */
+  remove_tree (client_dir);
+  remove_tree (limit_dir);
+  g_mkdir_with_parents (client_dir, 0700);
+  g_mkdir_with_parents (limit_dir, 0700);
+
+  g_print ("Sync benchmark: %d people, kith-server %s, working in %s\n", people, server_program, dir);
+  kept_store = g_file_test (server_dir, G_FILE_TEST_IS_DIR);
+  if (!bench_server_start (&server, server_program, server_dir, people, log_path, &error))
+    goto out;
+  g_print ("  server up at %s after %.1f s\n", server.base_url, ns_to_s (server.start_ns));
+
+  /* Count what there is, and warm the server's cache for everyone alike. */
+  if (!walk_history (server.base_url, FALSE, &warm, &error))
+    goto out;
+
+  /* Initial sync of an empty store. */
+  {
+    g_autoptr(KithStore) fresh = kith_store_open (client_path, &error);
+
+    if (fresh == NULL || !kith_store_set_sync_enabled (fresh, TRUE, &error))
+      goto out;
+  }
+  rss_before = peak_rss_kb ();
+  if (!(initial = timed_sync (client_path, server.base_url, &sync_ns, &error)))
+    goto out;
+  rss_after = peak_rss_kb ();
+  held = count_rows (client_path, "SELECT count(*) FROM resource_history");
+  sync_rate = warm.versions / ns_to_s (sync_ns);
+
+  /* The limit. */
+  if (curl_program && !measure_limit (curl_program, warm.urls, limit_dir, &limit, &error))
+    goto out;
+  if (curl_program)
+    {
+      limit_rate = limit.rows / ns_to_s (limit.curl_ns + limit.insert_ns);
+      ratio = sync_rate / limit_rate;
+      ratio_pass = ratio >= SYNC_TARGET_RATIO;
+    }
+
+  /* Where the time goes: the pull's steps, one at a time. */
+  if (!walk_history (server.base_url, TRUE, &model, &error) ||
+      !measure_import (model.resources, model_path, costs, &open_ns, &import_ns, &commit_ns, &error))
+    goto out;
+  g_clear_pointer (&model.resources, g_ptr_array_unref);
+
+  /* Incremental. First, cycles with nothing changed. */
+  {
+    g_autoptr(KithSyncReport) idle = timed_sync (client_path, server.base_url, &idle_ns, &error);
+    g_autoptr(KithSyncReport) idle2 = NULL;
+
+    if (idle == NULL)
+      goto out;
+    idle_pulled = idle->pulled;
+    if (!(idle2 = timed_sync (client_path, server.base_url, &idle2_ns, &error)))
+      goto out;
+  }
+  if (!(store = kith_store_open (client_path, &error)))
+    goto out;
+  if (!(patient = find_plan_patient (store)))
+    {
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no person with a current care plan");
+      goto out;
+    }
+  for (int round = 0; round <= edits; round++)
+    {
+      g_autoptr(KithCarePlan) plan = kith_care_plan_load_current (store, patient, &error);
+      g_autoptr(KithSyncReport) report = NULL;
+      g_autofree char *text = g_strdup_printf ("Getting to the allotment again (benchmark edit %d)", round);
+      gint64 t0, dt;
+
+      if (plan == NULL)
+        goto out;
+      kith_care_plan_set_what_matters (plan, text);
+      t0 = now_ns ();
+      if (!kith_care_plan_save (plan, store, "Benchmark", &error))
+        goto out;
+      dt = now_ns () - t0;
+      g_array_append_val (saves, dt);
+      if (!(report = timed_sync (client_path, server.base_url, &dt, &error)))
+        goto out;
+      if (report->pushed < 1 || report->conflicts->len || report->rejected->len)
+        g_print ("  round %d: pushed %u, %u conflicts, %u rejected\n", round, report->pushed,
+                 report->conflicts->len, report->rejected->len);
+      /* Round 0 is the first edit after the initial sync; the rest are the
+       * steady state. */
+      if (round == 0)
+        {
+          first_round_ns = dt;
+          first_round_pulled = report->pulled;
+        }
+      else
+        {
+          g_array_append_val (rounds, dt);
+          steady_pulled += report->pulled;
+          steady_pushed += report->pushed;
+        }
+    }
+  g_clear_object (&store);
+  if (!measure_cycle_parts (server.base_url, client_path, limit_dir, 20, &parts, &error))
+    goto out;
+  if (rounds->len)
+    {
+      p50 = percentile_ms (rounds, 50);
+      p95 = percentile_ms (rounds, 95);
+      pmax = percentile_ms (rounds, 100);
+      round_pass = p95 <= SYNC_TARGET_ROUND_MS && first_round_ns / 1e6 <= SYNC_TARGET_ROUND_MS;
+    }
+  ok = TRUE;
+
+out:
+  stopped = bench_server_stop (&server);
+  if (!ok)
+    {
+      g_printerr ("kith-bench: sync benchmark failed: %s\n", error ? error->message : "unknown error");
+      g_printerr ("  (server: %s; its log: %s)\n", stopped, log_path ? log_path : "none");
+      walk_clear (&warm);
+      walk_clear (&model);
+      cycle_parts_clear (&parts);
+      return 1;
+    }
+
+  g_print ("\n");
+  g_print ("%-58s %s\n", "SYNC BENCHMARK", "");
+  g_print ("%-58s %d people, %u resource versions, %u deletions\n", "caseload (kith-server --demo-seed 1)",
+           people, warm.versions, warm.deletions);
+  {
+    g_autoptr(GString) types = g_string_new (NULL);
+    g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (warm.by_type), (GCompareFunc) g_strcmp0);
+
+    for (GList *l = keys; l; l = l->next)
+      g_string_append_printf (types, "%s%s %u", types->len ? ", " : "", (char *) l->data,
+                              GPOINTER_TO_UINT (g_hash_table_lookup (warm.by_type, l->data)));
+    g_print ("%-58s %s\n", "  by type", types->str);
+  }
+  g_print ("%-58s %.1f s\n", kept_store ? "server start (store kept from an earlier run: no fill)"
+                                          : "server start, demo fill included",
+           ns_to_s (server.start_ns));
+  g_print ("%-58s %u pages, %.1f MB\n", "system history at _count=200", warm.pages, warm.bytes / 1e6);
+  g_print ("%-58s %.2f s (first walk, warms the server)\n", "  walked with libsoup", ns_to_s (warm.total_ns));
+  g_print ("\nLIMIT\n");
+  if (curl_program)
+    {
+      g_print ("%-58s %.2f s, %.1f MB (%.0f MB/s)\n", "  curl, same pages, one process and connection",
+               ns_to_s (limit.curl_ns), limit.bytes / 1e6, limit.bytes / 1e6 / ns_to_s (limit.curl_ns));
+      g_print ("%-58s %.2f s, %u rows\n", "  bare sqlite insert (1 transaction, WAL, sync=FULL)",
+               ns_to_s (limit.insert_ns), limit.rows);
+      g_print ("%-58s %.2f s (not counted)\n", "  (reading rows out of the pages with json-glib)",
+               ns_to_s (limit.prepare_ns));
+      g_print ("%-58s %.2f s = %.0f resources/s\n", "  limit: curl + insert", ns_to_s (limit.curl_ns + limit.insert_ns),
+               limit_rate);
+    }
+  else
+    g_print ("  not measured: no curl\n");
+  g_print ("\nINITIAL SYNC (kith_sync_client_sync, empty store)\n");
+  g_print ("%-58s %.2f s = %.0f resources/s\n", "  time", ns_to_s (sync_ns), sync_rate);
+  g_print ("%-58s %u (store holds %" G_GINT64_FORMAT " versions)\n", "  pulled", initial->pulled, held);
+  g_print ("%-58s +%.0f MB (peak RSS %.0f MB)\n", "  peak RSS growth during the sync", (rss_after - rss_before) / 1024.0,
+           rss_after / 1024.0);
+  if (ratio >= 0)
+    g_print ("%-58s %.1f%% of the limit (target >= %.0f%%)  %s\n", "  throughput ratio", ratio * 100,
+             SYNC_TARGET_RATIO * 100, verdict (ratio_pass));
+  g_print ("\nWHERE THE INITIAL SYNC'S TIME GOES (its pull re-enacted step by step)\n");
+  g_print ("%-58s %.2f s\n", "  fetch pages (libsoup, send_and_read)", ns_to_s (model.fetch_ns));
+  g_print ("%-58s %.2f s\n", "  parse pages (json-glib)", ns_to_s (model.parse_ns));
+  g_print ("%-58s %.2f s\n", "  per entry: to text + kith_fhir_parse_resource again", ns_to_s (model.check_ns));
+  g_print ("%-58s %.2f s\n", "  (of import) kith_fhir_to_string per resource", ns_to_s (model.serialize_ns));
+  g_print ("%-58s %.2f s\n", "  open a fresh store", ns_to_s (open_ns));
+  g_print ("%-58s %.2f s, %.1f µs per version\n", "  kith_store_import_resource, one transaction", ns_to_s (import_ns),
+           import_ns / 1e3 / MAX (1, model.versions));
+  for (guint i = 0; i < costs->len; i++)
+    {
+      TypeCost *cost = costs->pdata[i];
+      g_autofree char *label = g_strdup_printf ("    %s (%u)", cost->type, cost->n);
+
+      g_print ("%-58s %.2f s, %.1f µs each\n", label, ns_to_s (cost->ns), cost->ns / 1e3 / MAX (1, cost->n));
+    }
+  g_print ("%-58s %.2f s\n", "  commit", ns_to_s (commit_ns));
+  g_print ("%-58s %.2f s (measured sync %.2f s)\n", "  sum of the steps",
+           ns_to_s (model.fetch_ns + model.parse_ns + model.check_ns + open_ns + import_ns + commit_ns),
+           ns_to_s (sync_ns));
+  g_print ("\nINCREMENTAL SYNC\n");
+  g_print ("%-58s %.1f ms, pulled %u (re-read, skipped)\n", "  first cycle after the initial sync, nothing changed",
+           idle_ns / 1e6, idle_pulled);
+  g_print ("%-58s %.1f ms\n", "  second cycle, nothing changed", idle2_ns / 1e6);
+  g_print ("%-58s p50 %.2f ms, p95 %.2f ms\n", "  save one plan edit (kith_care_plan_save)",
+           percentile_ms (saves, 50), percentile_ms (saves, 95));
+  g_print ("%-58s %.1f ms, pulled %u  %s\n", "  first edited plan: push + pull", first_round_ns / 1e6, first_round_pulled,
+           verdict (first_round_ns / 1e6 <= SYNC_TARGET_ROUND_MS));
+  {
+    g_autofree char *label = g_strdup_printf ("  next %u edited plans: push + pull (target <= %.0f ms)",
+                                              rounds->len, SYNC_TARGET_ROUND_MS);
+
+    g_print ("%-58s p50 %.1f ms, p95 %.1f ms, max %.1f ms  %s\n", label, p50, p95, pmax,
+             verdict (p95 <= SYNC_TARGET_ROUND_MS));
+  }
+  g_print ("%-58s %.1f pushed, %.1f pulled\n", "    per round", (double) steady_pushed / MAX (1, rounds->len),
+           (double) steady_pulled / MAX (1, rounds->len));
+  g_print ("  fixed parts of a cycle, each alone (p50 of 20):\n");
+  g_print ("%-58s %.2f ms\n", "    open the client store", percentile_ms (parts.store_open, 50));
+  g_print ("%-58s %.2f ms\n", "    GET metadata", percentile_ms (parts.metadata, 50));
+  g_print ("%-58s %.2f ms\n", "    GET _history?_since=now-2s", percentile_ms (parts.history, 50));
+  g_print ("%-58s %.2f ms\n", "    one durable sqlite commit on this disk", percentile_ms (parts.commit, 50));
+  g_print ("\n%-58s %s\n", "server stopped", stopped);
+  g_print ("%-58s %.0f MB\n", "kith-bench peak RSS", peak_rss_kb () / 1024.0);
+
+  walk_clear (&warm);
+  walk_clear (&model);
+  cycle_parts_clear (&parts);
+  if (!keep)
+    remove_tree (dir);
+  if (strict && (!ratio_pass || !round_pass))
+    return 3;
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -521,20 +1503,32 @@ main (int   argc,
   g_autofree char *empty_window = NULL;
   g_autoptr(KithStore) store = NULL;
   g_autoptr(KithCaseload) caseload = NULL;
-  int people = 100000;
+  int people = -1;
   int queries = 1000;
   int runs = 5;
   gboolean assessment_only = FALSE;
+  gboolean sync_mode = FALSE;
+  gboolean strict = FALSE;
+  g_autofree char *server_binary = NULL;
+  g_autofree char *curl = NULL;
+  g_autofree char *keep = NULL;
+  int edits = 50;
   gint64 t0;
   double open_ms;
   GOptionEntry entries[] = {
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &store_path, "The store to measure (made with kith-demo if missing)", "FILE" },
-    { "people", 0, 0, G_OPTION_ARG_INT, &people, "People in a store made for the run (default 100000)", "N" },
+    { "people", 0, 0, G_OPTION_ARG_INT, &people, "People in a store made for the run (default 100000; 10000 with --sync)", "N" },
     { "queries", 0, 0, G_OPTION_ARG_INT, &queries, "Search queries (default 1000)", "N" },
     { "app", 0, 0, G_OPTION_ARG_FILENAME, &app, "The kith program, to time start-up (needs a display)", "PATH" },
     { "empty-window", 0, 0, G_OPTION_ARG_FILENAME, &empty_window, "The empty-window program to compare with", "PATH" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Start-up runs of each (default 5)", "N" },
     { "assessment", 0, 0, G_OPTION_ARG_NONE, &assessment_only, "Only the assessment benchmarks (a store of its own)", NULL },
+    { "sync", 0, 0, G_OPTION_ARG_NONE, &sync_mode, "Only the sync benchmarks, against a kith-server started for the run", NULL },
+    { "server-binary", 0, 0, G_OPTION_ARG_FILENAME, &server_binary, "With --sync: the kith-server program (default: the build's)", "PATH" },
+    { "curl", 0, 0, G_OPTION_ARG_FILENAME, &curl, "With --sync: the curl program for the limit (default: curl in PATH)", "PATH" },
+    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "With --sync: work in DIR and keep it; the server's filled store (with this run's edits) is reused next time", "DIR" },
+    { "edits", 0, 0, G_OPTION_ARG_INT, &edits, "With --sync: edited plans to sync one by one (default 50)", "N" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &strict, "With --sync: exit with status 3 when a target is missed", NULL },
     { NULL }
   };
 
@@ -546,6 +1540,19 @@ main (int   argc,
       g_printerr ("kith-bench: %s\n", error->message);
       return 2;
     }
+  /* "kith-bench sync …" is the same as "kith-bench --sync …". */
+  if (argc > 1 && g_str_equal (argv[1], "sync"))
+    sync_mode = TRUE;
+  else if (argc > 1)
+    {
+      g_printerr ("kith-bench: unexpected argument %s\n", argv[1]);
+      return 2;
+    }
+  if (sync_mode)
+    return bench_sync (argv[0], people > 0 ? people : 10000, server_binary, curl, keep, MAX (edits, 0), strict);
+  if (people <= 0)
+    people = 100000;
+
   bench_assessment ();
   if (assessment_only)
     return 0;
