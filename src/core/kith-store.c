@@ -152,7 +152,9 @@ static const char * const migrations[] = {
    * after the migration (index_all_patient_links). */
   "ALTER TABLE patient_index ADD COLUMN frailty_index REAL;"
   "ALTER TABLE patient_index ADD COLUMN risk_tier TEXT;"
-  "ALTER TABLE patient_index ADD COLUMN next_action_due TEXT;",
+  "ALTER TABLE patient_index ADD COLUMN next_action_due TEXT;"
+  /* An early development build of schema 4 had this index; see 3 → 4. */
+  "DROP INDEX IF EXISTS resource_by_type_updated;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KITH_STORE_SCHEMA_VERSION);
