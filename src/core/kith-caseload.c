@@ -346,6 +346,9 @@ struct _KithCaseload
   GPtrArray *entries;    /* KithCaseloadEntry or NULL, made on demand */
   GDate      today;
   gboolean   truncated;
+  KithCaseloadFilter filters;
+  char      *coordinator;   /* for KITH_CASELOAD_FILTER_MINE */
+  guint      tiers;         /* for KITH_CASELOAD_FILTER_TIER */
 };
 
 static void kith_caseload_list_model_init (GListModelInterface *iface);
@@ -464,6 +467,7 @@ kith_caseload_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->coordinator, g_free);
   g_clear_pointer (&self->pids, g_array_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
 
@@ -582,9 +586,21 @@ kith_caseload_reload (KithCaseload *self)
 
   g_return_if_fail (KITH_IS_CASELOAD (self));
 
-  pids = kith_store_search_patients (self->store, self->query,
-                                     self->query ? SEARCH_LIMIT : 0,
-                                     &truncated, &error);
+  if (self->filters == 0)
+    pids = kith_store_search_patients (self->store, self->query,
+                                       self->query ? SEARCH_LIMIT : 0,
+                                       &truncated, &error);
+  else
+    {
+      KithCaseloadFilterSpec spec = { self->filters, self->coordinator, self->tiers, NULL };
+
+      pids = kith_store_filter_patients (self->store, self->query, &spec, NULL, &error);
+      if (pids && self->query && pids->len > SEARCH_LIMIT)
+        {
+          g_array_set_size (pids, SEARCH_LIMIT);
+          truncated = TRUE;
+        }
+    }
   if (pids == NULL)
     {
       /* The model stays as it was; the store error is logged without any
@@ -607,5 +623,50 @@ kith_caseload_reload (KithCaseload *self)
     {
       self->truncated = truncated;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRUNCATED]);
+    }
+}
+
+void
+kith_caseload_set_filter (KithCaseload       *self,
+                          KithCaseloadFilter  filters,
+                          const char         *coordinator,
+                          guint               tiers)
+{
+  g_return_if_fail (KITH_IS_CASELOAD (self));
+
+  if (self->filters == filters && self->tiers == tiers && g_strcmp0 (self->coordinator, coordinator) == 0)
+    return;
+  self->filters = filters;
+  self->tiers = tiers;
+  g_free (self->coordinator);
+  self->coordinator = g_strdup (coordinator);
+  kith_caseload_reload (self);
+}
+
+KithCaseloadFilter
+kith_caseload_get_filter (KithCaseload *self)
+{
+  g_return_val_if_fail (KITH_IS_CASELOAD (self), 0);
+  return self->filters;
+}
+
+void
+kith_caseload_get_filter_counts (KithCaseload *self,
+                                 guint         counts[KITH_CASELOAD_N_FILTERS])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) pids = NULL;
+  KithCaseloadFilterSpec spec = { 0, NULL, 0, NULL };
+
+  g_return_if_fail (KITH_IS_CASELOAD (self));
+
+  spec.filters = self->filters;
+  spec.coordinator = self->coordinator;
+  spec.tiers = self->tiers;
+  pids = kith_store_filter_patients (self->store, self->query, &spec, counts, &error);
+  if (pids == NULL)
+    {
+      memset (counts, 0, sizeof (guint) * KITH_CASELOAD_N_FILTERS);
+      g_warning ("Caseload filter counts failed: %s", error->message);
     }
 }

@@ -56,4 +56,50 @@ GArray       *kith_store_search_patients          (KithStore         *store,
                                                    gboolean          *truncated,
                                                    GError           **error);
 
+/* --- filters -------------------------------------------------------------- */
+
+/* The co-ordinator's filters. They combine (a person must pass every one
+ * that is on), and each can say how many people it would show. */
+typedef enum
+{
+  KITH_CASELOAD_FILTER_MINE           = 1 << 0,  /* co-ordinated by the named professional */
+  KITH_CASELOAD_FILTER_TIER           = 1 << 1,  /* in one of the chosen risk tiers */
+  KITH_CASELOAD_FILTER_REVIEW_OVERDUE = 1 << 2,
+  KITH_CASELOAD_FILTER_ACTION_OVERDUE = 1 << 3,
+  KITH_CASELOAD_FILTER_ALERT_OPEN     = 1 << 4,  /* a safety alert waits for an action */
+} KithCaseloadFilter;
+
+#define KITH_CASELOAD_N_FILTERS 5
+
+/* Tiers for KITH_CASELOAD_FILTER_TIER, as a mask of 1 << KithFrailtyBand. */
+#define KITH_CASELOAD_TIER(band) (1u << (band))
+
+typedef struct
+{
+  KithCaseloadFilter  filters;
+  const char         *coordinator;   /* for MINE: the professional's name */
+  guint               tiers;         /* for TIER */
+  const GDate        *today;         /* NULL: today */
+} KithCaseloadFilterSpec;
+
+/* The people matching @query (as kith_store_search_patients) and every
+ * filter in @spec, in list order; and, in @counts (may be NULL), for each
+ * filter (index = bit position), how many would match with that filter on
+ * as well as those already on. */
+GArray       *kith_store_filter_patients          (KithStore                    *store,
+                                                   const char                   *query,
+                                                   const KithCaseloadFilterSpec *spec,
+                                                   guint                         counts[KITH_CASELOAD_N_FILTERS],
+                                                   GError                      **error);
+
+/* The caseload's filters; the list shows only who passes all of them. */
+void          kith_caseload_set_filter            (KithCaseload                 *self,
+                                                   KithCaseloadFilter            filters,
+                                                   const char                   *coordinator,
+                                                   guint                         tiers);
+KithCaseloadFilter kith_caseload_get_filter       (KithCaseload                 *self);
+/* As for kith_store_filter_patients(), for the current search. */
+void          kith_caseload_get_filter_counts     (KithCaseload                 *self,
+                                                   guint                         counts[KITH_CASELOAD_N_FILTERS]);
+
 G_END_DECLS

@@ -144,6 +144,26 @@ static const struct { const char *code; const char *display; } conditions[] = {
   { "49049000",  "Parkinson's disease" },
 };
 
+/* Problems that come with age and frailty (the frailty index counts
+ * them), recorded for some older people. */
+static const struct { const char *code; const char *display; } later_life_problems[] = {
+  { "161898004", "History of fall" },
+  { "15188001",  "Hearing loss" },
+  { "193570009", "Cataract" },
+  { "165232002", "Urinary incontinence" },
+  { "105529008", "Lives alone" },
+  { "160689007", "Housebound" },
+  { "193462001", "Insomnia" },
+  { "404640003", "Dizziness" },
+  { "267036007", "Dyspnoea" },
+  { "89362005",  "Weight loss" },
+  { "271737000", "Anaemia" },
+  { "40930008",  "Hypothyroidism" },
+  { "400047006", "Peripheral vascular disease" },
+  { "420226006", "Pressure ulcer" },
+  { "414545008", "Ischaemic heart disease" },
+};
+
 static const struct { const char *code; const char *display; } relationships[] = {
   { "SPS",   "spouse" },
   { "DAUC",  "daughter" },
@@ -804,6 +824,43 @@ emit_person (Generator *gen,
       json_object_set_object_member (condition, "subject", reference ("Patient", patient_id, NULL));
       json_object_set_string_member (condition, "onsetDateTime", onset);
       emit (gen, condition);
+    }
+
+  /* Later-life problems, from a generator of the person's own, so that
+   * adding them changed nobody else in a seed's caseload. */
+  if (age >= 65)
+    {
+      Rng frail = { g_str_hash (patient_id) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) + 1 };
+      guint order[G_N_ELEMENTS (later_life_problems)];
+      guint n_problems = rng_below (&frail, age >= 75 ? 11 : 4);
+
+      for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+        order[i] = i;
+      for (guint i = 0; i < n_problems; i++)
+        {
+          guint j = i + rng_below (&frail, G_N_ELEMENTS (order) - i);
+          guint which = order[j];
+          g_autofree char *id = make_uuid (&frail);
+          g_autofree char *onset = date_from_reference (-(int) rng_below (&frail, 365 * 5));
+          JsonObject *condition = new_resource ("Condition", id);
+          JsonArray *categories = json_array_new ();
+
+          order[j] = order[i];
+          order[i] = which;
+          json_object_set_object_member (condition, "clinicalStatus",
+                                         coding_concept ("http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                                         "active", NULL));
+          json_array_add_object_element (categories,
+                                         coding_concept ("http://terminology.hl7.org/CodeSystem/condition-category",
+                                                         "problem-list-item", NULL));
+          json_object_set_array_member (condition, "category", categories);
+          json_object_set_object_member (condition, "code",
+                                         coding_concept ("http://snomed.info/sct", later_life_problems[which].code,
+                                                         later_life_problems[which].display));
+          json_object_set_object_member (condition, "subject", reference ("Patient", patient_id, NULL));
+          json_object_set_string_member (condition, "onsetDateTime", onset);
+          emit (gen, condition);
+        }
     }
 
   /* An unpaid carer for about a third. */

@@ -32,6 +32,13 @@ gboolean      kith_store_get_name_order (KithStore      *self,
                                          gsize          *n_rank_of,
                                          GError        **error);
 
+/* Changes when the patient index changes: @serial for this connection's
+ * writes, @data_version for other connections' commits. */
+gboolean      kith_store_get_index_stamp (KithStore  *self,
+                                          guint64    *serial,
+                                          gint64     *data_version,
+                                          GError    **error);
+
 /* --- sync (kith-sync.c) ------------------------------------------------ */
 
 /* The server took the edit that was local version @sent_version and holds

@@ -1685,6 +1685,18 @@ kith_store_get_name_order (KithStore      *self,
 }
 
 gboolean
+kith_store_get_index_stamp (KithStore  *self,
+                            guint64    *serial,
+                            gint64     *data_version,
+                            GError    **error)
+{
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+
+  *serial = self->index_serial;
+  return read_data_version (self, data_version, error);
+}
+
+gboolean
 kith_store_get_sync_enabled (KithStore *self)
 {
   g_return_val_if_fail (KITH_IS_STORE (self), FALSE);

@@ -1,0 +1,248 @@
+/* kith-caseload-filter.c
+ *
+ * Copyright 2026 The Kith developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Filtering the caseload by risk tier, co-ordinator, overdue reviews and
+ * actions, and open safety alerts. What each person's filters need is read
+ * from the patient index once, into compact arrays indexed by row id, and
+ * kept until the index changes; a filter is then a pass over integers, so
+ * any combination, with a count for each filter, costs a few milliseconds
+ * for 100,000 people.
+ */
+
+#define G_LOG_DOMAIN "kith-caseload"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "kith-caseload.h"
+#include "kith-frailty.h"
+#include "kith-store-private.h"
+
+#define NO_COORDINATOR G_MAXUINT32
+
+typedef struct
+{
+  guint64    serial;
+  gint64     data_version;
+  gsize      n;                 /* max row id + 1 */
+  guint8    *tier;              /* 0: not known, else KithFrailtyBand + 1 */
+  guint8    *alerts;            /* open safety alerts, 0 or 1 */
+  guint32   *review;            /* Julian day of the next review, 0: none */
+  guint32   *action_due;        /* Julian day of the next open action, 0: none */
+  guint32   *coordinator;       /* index into coordinators, or NO_COORDINATOR */
+  GPtrArray *coordinators;      /* casefolded names */
+} Facts;
+
+static void
+facts_free (Facts *facts)
+{
+  g_free (facts->tier);
+  g_free (facts->alerts);
+  g_free (facts->review);
+  g_free (facts->action_due);
+  g_free (facts->coordinator);
+  g_clear_pointer (&facts->coordinators, g_ptr_array_unref);
+  g_free (facts);
+}
+
+static guint32
+julian_of (const char *iso_date)
+{
+  int year, month, day;
+
+  if (iso_date == NULL || sscanf (iso_date, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
+      !g_date_valid_dmy (day, month, year))
+    return 0;
+  {
+    GDate date;
+
+    g_date_clear (&date, 1);
+    g_date_set_dmy (&date, day, month, year);
+    return g_date_get_julian (&date);
+  }
+}
+
+static guint8
+tier_of (const char *tier)
+{
+  for (KithFrailtyBand band = KITH_FRAILTY_FIT; band <= KITH_FRAILTY_SEVERE; band++)
+    if (g_strcmp0 (tier, kith_frailty_band_id (band)) == 0)
+      return (guint8) band + 1;
+  return 0;
+}
+
+static Facts *
+load_facts (KithStore  *store,
+            guint64     serial,
+            gint64      data_version,
+            GError    **error)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  Facts *facts;
+  gint64 max_pid = 0;
+  int rc;
+
+  stmt = kith_store_prepare (store, "SELECT max(pid) FROM patient_index", error);
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    max_pid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  facts = g_new0 (Facts, 1);
+  facts->serial = serial;
+  facts->data_version = data_version;
+  facts->n = (gsize) max_pid + 1;
+  facts->tier = g_new0 (guint8, facts->n);
+  facts->alerts = g_new0 (guint8, facts->n);
+  facts->review = g_new0 (guint32, facts->n);
+  facts->action_due = g_new0 (guint32, facts->n);
+  facts->coordinator = g_new (guint32, facts->n);
+  memset (facts->coordinator, 0xff, facts->n * sizeof (guint32));
+  facts->coordinators = g_ptr_array_new_with_free_func (g_free);
+
+  stmt = kith_store_prepare (store,
+                             "SELECT pid, risk_tier, open_alerts, next_review, next_action_due, coordinator"
+                             " FROM patient_index",
+                             error);
+  if (stmt == NULL)
+    {
+      facts_free (facts);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 pid = sqlite3_column_int64 (stmt, 0);
+      const char *coordinator = (const char *) sqlite3_column_text (stmt, 5);
+
+      if (pid < 0 || (gsize) pid >= facts->n)
+        continue;
+      facts->tier[pid] = tier_of ((const char *) sqlite3_column_text (stmt, 1));
+      facts->alerts[pid] = sqlite3_column_int (stmt, 2) > 0;
+      facts->review[pid] = julian_of ((const char *) sqlite3_column_text (stmt, 3));
+      facts->action_due[pid] = julian_of ((const char *) sqlite3_column_text (stmt, 4));
+      if (coordinator != NULL)
+        {
+          g_autofree char *folded = g_utf8_casefold (coordinator, -1);
+          gpointer index;
+
+          if (!g_hash_table_lookup_extended (names, folded, NULL, &index))
+            {
+              index = GUINT_TO_POINTER (facts->coordinators->len);
+              g_ptr_array_add (facts->coordinators, g_strdup (folded));
+              g_hash_table_insert (names, g_steal_pointer (&folded), index);
+            }
+          facts->coordinator[pid] = GPOINTER_TO_UINT (index);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kith_store_set_error (store, rc, error);
+      facts_free (facts);
+      return NULL;
+    }
+  return facts;
+}
+
+/* The store's facts, read again only when the patient index changed. */
+static Facts *
+get_facts (KithStore  *store,
+           GError    **error)
+{
+  Facts *facts = g_object_get_data (G_OBJECT (store), "kith-caseload-facts");
+  guint64 serial = 0;
+  gint64 data_version = 0;
+
+  if (!kith_store_get_index_stamp (store, &serial, &data_version, error))
+    return NULL;
+  if (facts && facts->serial == serial && facts->data_version == data_version)
+    return facts;
+  if (!(facts = load_facts (store, serial, data_version, error)))
+    return NULL;
+  g_object_set_data_full (G_OBJECT (store), "kith-caseload-facts", facts, (GDestroyNotify) facts_free);
+  return facts;
+}
+
+GArray *
+kith_store_filter_patients (KithStore                    *store,
+                            const char                   *query,
+                            const KithCaseloadFilterSpec *spec,
+                            guint                         counts[KITH_CASELOAD_N_FILTERS],
+                            GError                      **error)
+{
+  g_autoptr(GArray) found = NULL;
+  GArray *shown;
+  Facts *facts;
+  guint32 today;
+  guint32 mine = NO_COORDINATOR;
+  guint on;
+
+  g_return_val_if_fail (KITH_IS_STORE (store), NULL);
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (counts)
+    memset (counts, 0, sizeof (guint) * KITH_CASELOAD_N_FILTERS);
+  if (!(found = kith_store_search_patients (store, query, 0, NULL, error)) ||
+      !(facts = get_facts (store, error)))
+    return NULL;
+
+  if (spec->today && g_date_valid (spec->today))
+    today = g_date_get_julian (spec->today);
+  else
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      GDate date;
+
+      g_date_clear (&date, 1);
+      g_date_set_dmy (&date, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                      g_date_time_get_year (now));
+      today = g_date_get_julian (&date);
+    }
+  if (spec->coordinator && *spec->coordinator)
+    {
+      g_autofree char *folded = g_utf8_casefold (spec->coordinator, -1);
+
+      for (guint i = 0; i < facts->coordinators->len; i++)
+        if (strcmp (facts->coordinators->pdata[i], folded) == 0)
+          mine = i;
+    }
+
+  on = spec->filters & ((1u << KITH_CASELOAD_N_FILTERS) - 1);
+  shown = g_array_sized_new (FALSE, FALSE, sizeof (gint64), found->len);
+  for (guint i = 0; i < found->len; i++)
+    {
+      gint64 pid = g_array_index (found, gint64, i);
+      guint passes = 0;
+
+      if (pid < 0 || (gsize) pid >= facts->n)
+        continue;
+      if (mine != NO_COORDINATOR && facts->coordinator[pid] == mine)
+        passes |= KITH_CASELOAD_FILTER_MINE;
+      if (facts->tier[pid] && (spec->tiers & KITH_CASELOAD_TIER (facts->tier[pid] - 1)))
+        passes |= KITH_CASELOAD_FILTER_TIER;
+      if (facts->review[pid] && facts->review[pid] < today)
+        passes |= KITH_CASELOAD_FILTER_REVIEW_OVERDUE;
+      if (facts->action_due[pid] && facts->action_due[pid] < today)
+        passes |= KITH_CASELOAD_FILTER_ACTION_OVERDUE;
+      if (facts->alerts[pid])
+        passes |= KITH_CASELOAD_FILTER_ALERT_OPEN;
+
+      if ((passes & on) == on)
+        g_array_append_val (shown, pid);
+      if (counts)
+        for (guint f = 0; f < KITH_CASELOAD_N_FILTERS; f++)
+          {
+            guint with = on | (1u << f);
+
+            if ((passes & with) == with)
+              counts[f]++;
+          }
+    }
+  return shown;
+}
