@@ -577,6 +577,49 @@ test_migrates_version_1 (void)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
+/* A pull stores pages as they come, newest first: an older version, or an
+ * older deletion, must not replace a newer one, and versions written in the
+ * same instant order by number ("10" after "9"). */
+static void
+test_pulled_newest_first (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *t0 = "2026-01-01T09:00:00.000Z", *t1 = "2026-01-02T09:00:00.000Z";
+  struct { const char *id, *version, *updated; } versions[] = {
+    { "a", "10", t0 }, { "a", "9", t0 },   /* one instant: 10 stays */
+    { "b", "3", t1 }, { "b", "2", t0 },    /* older after newer */
+  };
+
+  g_assert_true (kith_store_begin (f->store, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"resourceType\":\"Practitioner\",\"id\":\"%s\","
+                                               "\"meta\":{\"versionId\":\"%s\",\"lastUpdated\":\"%s\"}}",
+                                               versions[i].id, versions[i].version, versions[i].updated);
+      g_autoptr(JsonObject) resource = parse (json);
+
+      g_assert_false (kith_store_has_version (f->store, "Practitioner", versions[i].id, versions[i].version));
+      g_assert_true (kith_store_import_pulled (f->store, resource, &error));
+      g_assert_no_error (error);
+    }
+  /* b was deleted at t0, then made again at t1 (version 3, pulled first). */
+  g_assert_true (kith_store_apply_server_delete (f->store, "Practitioner", "b", "1", t0, &error));
+  g_assert_no_error (error);
+  g_assert_true (kith_store_commit (f->store, &error));
+
+  {
+    g_autoptr(JsonObject) a = kith_store_read_resource (f->store, "Practitioner", "a", &error);
+    g_autoptr(JsonObject) b = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (kith_fhir_get_version_id (a), ==, "10");
+    b = kith_store_read_resource (f->store, "Practitioner", "b", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (kith_fhir_get_version_id (b), ==, "3");
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -597,6 +640,7 @@ main (int argc, char *argv[])
   ADD ("/store/reopen", test_reopen_keeps_everything);
   ADD ("/store/save-patient-validates", test_save_patient_validates);
   ADD ("/store/coordinator-and-review", test_coordinator_and_review_indexed);
+  ADD ("/store/pulled-newest-first", test_pulled_newest_first);
 #undef ADD
   g_test_add_func ("/store/corrupt-file", test_corrupt_file_is_refused);
   g_test_add_func ("/store/foreign-database", test_foreign_database_is_refused);

@@ -53,6 +53,13 @@ gboolean      kith_store_apply_pushed   (KithStore   *self,
                                          JsonObject  *server_resource,
                                          const char  *server_version,
                                          GError     **error);
+/* A version pulled from the server that the store does not hold yet
+ * (kith_store_has_version()), inside the caller's transaction, which the
+ * caller rolls back on failure. It becomes current if it is newer than the
+ * current version (by time, then by number) and no local edit waits. */
+gboolean      kith_store_import_pulled  (KithStore   *self,
+                                         JsonObject  *resource,
+                                         GError     **error);
 /* A deletion pulled from the server, as a tombstone version. */
 gboolean      kith_store_apply_server_delete (KithStore   *self,
                                               const char  *type,

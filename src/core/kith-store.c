@@ -729,6 +729,11 @@ find_next_action_due (JsonObject  *plan,
     }
 }
 
+static JsonObject *parse_stored (const char  *json,
+                                const char  *type,
+                                const char  *id,
+                                GError     **error);
+
 /* Recomputes the caseload columns that come from other resources: the
  * co-ordinator of the active care team, the earliest review date of the
  * person's active or draft plans and of their open actions, the frailty
@@ -752,13 +757,60 @@ index_patient_links (KithStore   *self,
   const char *tier = NULL;
   sqlite3_stmt *stmt;
 
-  if (!(teams = kith_store_list_for_patient (self, "CareTeam", patient_id, error)) ||
-      !(plans = kith_store_list_for_patient (self, "CarePlan", patient_id, error)) ||
-      !(conditions = kith_store_list_for_patient (self, "Condition", patient_id, error)) ||
-      !(statements = kith_store_list_for_patient (self, "MedicationStatement", patient_id, error)) ||
-      !(requests = kith_store_list_for_patient (self, "MedicationRequest", patient_id, error)) ||
-      !(risks = kith_store_list_for_patient (self, "RiskAssessment", patient_id, error)))
+  int rc;
+
+  /* One query for every type that counts, newest first as
+   * kith_store_list_for_patient() gives them: this runs for everyone a
+   * transaction touched, such as all of a practice in a first sync. */
+  teams = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  plans = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  conditions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  statements = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  requests = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  risks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  stmt = kith_store_prepare (self,
+                             "SELECT r.type, r.id, h.json FROM resource r JOIN resource_history h"
+                             "  ON h.type = r.type AND h.id = r.id AND h.version_id = r.version_id"
+                             " WHERE r.patient_id = ?1 AND r.deleted = 0"
+                             "   AND r.type IN ('CareTeam', 'CarePlan', 'Condition', 'MedicationStatement',"
+                             "                  'MedicationRequest', 'RiskAssessment')"
+                             " ORDER BY r.last_updated DESC",
+                             error);
+  if (stmt == NULL)
     return FALSE;
+  bind_text (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *type = (const char *) sqlite3_column_text (stmt, 0);
+      JsonObject *resource = parse_stored ((const char *) sqlite3_column_text (stmt, 2), type,
+                                           (const char *) sqlite3_column_text (stmt, 1), error);
+      GPtrArray *list;
+
+      if (resource == NULL)
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      if (strcmp (type, "CareTeam") == 0)
+        list = teams;
+      else if (strcmp (type, "CarePlan") == 0)
+        list = plans;
+      else if (strcmp (type, "Condition") == 0)
+        list = conditions;
+      else if (strcmp (type, "MedicationStatement") == 0)
+        list = statements;
+      else if (strcmp (type, "MedicationRequest") == 0)
+        list = requests;
+      else
+        list = risks;
+      g_ptr_array_add (list, resource);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kith_store_set_error (self, rc, error);
+      return FALSE;
+    }
 
   for (guint i = 0; i < plans->len; i++)
     {
@@ -1273,6 +1325,88 @@ kith_store_import_resource (KithStore   *self,
 fail:
   kith_store_rollback (self);
   return FALSE;
+}
+
+/* "10" after "9": versions with the same time order by number. */
+static int
+compare_versions (const char *a,
+                  const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+
+  if (la != lb)
+    return la < lb ? -1 : 1;
+  return strcmp (a, b);
+}
+
+/* Whether a version pulled from the server becomes current. Pages may
+ * come newest first, so only a version newer than the current one (by
+ * time, then by number) does, and never over an edit made here that is
+ * not yet sent: that waits in history, and the push merges against it. */
+static gboolean
+pulled_becomes_current (KithStore   *self,
+                        const char  *type,
+                        const char  *id,
+                        const char  *version,
+                        const char  *updated,
+                        gboolean    *make_current,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self,
+                                           "SELECT version_id, last_updated, dirty FROM resource"
+                                           " WHERE type = ?1 AND id = ?2",
+                                           error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  *make_current = TRUE;
+  if (rc == SQLITE_ROW)
+    {
+      const char *current = (const char *) sqlite3_column_text (stmt, 0);
+      const char *current_updated = (const char *) sqlite3_column_text (stmt, 1);
+      int order = strcmp (updated, current_updated);
+
+      *make_current = sqlite3_column_int (stmt, 2) == 0 &&
+                      (order > 0 || (order == 0 && compare_versions (version, current) >= 0));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      kith_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kith_store_import_pulled (KithStore   *self,
+                          JsonObject  *resource,
+                          GError     **error)
+{
+  const char *type, *id, *version, *updated;
+  gboolean make_current;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  if (!check_resource (resource, &type, &id, error))
+    return FALSE;
+  version = kith_fhir_get_version_id (resource);
+  updated = kith_fhir_get_last_updated (resource);
+  if (version == NULL || updated == NULL)
+    {
+      g_set_error_literal (error, KITH_STORE_ERROR, KITH_STORE_ERROR_INVALID,
+                           _("The record has no version or update time"));
+      return FALSE;
+    }
+  if (!pulled_becomes_current (self, type, id, version, updated, &make_current, error) ||
+      !write_version (self, type, id, version, updated, resource, make_current, error))
+    return FALSE;
+  return !make_current || set_server_version (self, type, id, version, error);
 }
 
 gboolean
@@ -1867,7 +2001,11 @@ kith_store_apply_server_delete (KithStore   *self,
     return TRUE;
   if (!kith_store_begin (self, error))
     return FALSE;
-  make_current = !is_dirty (self, type, id);
+  if (!pulled_becomes_current (self, type, id, server_version, last_updated, &make_current, error))
+    {
+      kith_store_rollback (self);
+      return FALSE;
+    }
   if (!write_version (self, type, id, server_version, last_updated, NULL, make_current, error) ||
       (make_current && !set_server_version (self, type, id, server_version, error)))
     {

@@ -282,6 +282,36 @@ check_transient (Cycle   *cycle,
   return TRUE;
 }
 
+/* A reply nested far deeper than any resource may be is refused before
+ * json-glib recurses into it (a Bundle holds resources a few levels down). */
+static gboolean
+nesting_bounded (const char *data,
+                 gsize       length)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '{' || c == '[') && ++depth > KITH_FHIR_MAX_DEPTH + 8)
+        return FALSE;
+      else if (c == '}' || c == ']')
+        depth--;
+    }
+  return TRUE;
+}
+
 static JsonObject *
 parse_body (Reply   *reply,
             GError **error)
@@ -292,7 +322,7 @@ parse_body (Reply   *reply,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
-  if (data == NULL || length == 0 ||
+  if (data == NULL || length == 0 || !nesting_bounded (data, length) ||
       !json_parser_load_from_data (parser, data, length, &local_error) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -994,21 +1024,44 @@ pulled_free (Pulled *pulled)
   g_free (pulled);
 }
 
-static int
-compare_pulled (gconstpointer a,
-                gconstpointer b)
-{
-  const Pulled *x = *(const Pulled **) a, *y = *(const Pulled **) b;
-
-  return g_strcmp0 (x->last_updated, y->last_updated);
-}
-
 static char *
 http_date_to_instant (const char *http_date)
 {
   g_autoptr(GDateTime) when = http_date ? soup_date_time_new_from_http_string (http_date) : NULL;
 
   return when ? kith_fhir_format_instant (when) : NULL;
+}
+
+/* The nesting limit kith_fhir_parse_resource() applies, checked on a node
+ * already parsed: a resource deeper than that could not be read back. */
+static gboolean
+nesting_within (JsonNode *node,
+                int       depth)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *member;
+
+      if (depth > KITH_FHIR_MAX_DEPTH)
+        return FALSE;
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &member))
+        if (!nesting_within (member, depth + 1))
+          return FALSE;
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint n = json_array_get_length (array);
+
+      if (depth > KITH_FHIR_MAX_DEPTH)
+        return FALSE;
+      for (guint i = 0; i < n; i++)
+        if (!nesting_within (json_array_get_element (array, i), depth + 1))
+          return FALSE;
+    }
+  return TRUE;
 }
 
 /* One Bundle entry as a version to apply, or NULL to skip it. */
@@ -1020,17 +1073,15 @@ read_entry (JsonObject *entry)
   JsonNode *response_node = json_object_get_member (entry, "response");
   JsonObject *request = request_node && JSON_NODE_HOLDS_OBJECT (request_node) ? json_node_get_object (request_node) : NULL;
   JsonObject *response = response_node && JSON_NODE_HOLDS_OBJECT (response_node) ? json_node_get_object (response_node) : NULL;
-  g_autoptr(GError) error = NULL;
   Pulled *pulled = g_new0 (Pulled, 1);
 
   if (resource_node && JSON_NODE_HOLDS_OBJECT (resource_node))
     {
-      /* Checked like anything from outside: a known type, a valid id. */
-      g_autofree char *text = json_to_string (resource_node, FALSE);
-
-      pulled->resource = kith_fhir_parse_resource (text, -1, &error);
-      if (pulled->resource == NULL)
+      /* Checked like anything from outside (the type and id below), on
+       * the page's own tree rather than by printing and parsing again. */
+      if (!nesting_within (resource_node, 1))
         goto skip;
+      pulled->resource = json_object_ref (json_node_get_object (resource_node));
       pulled->type = g_strdup (kith_fhir_get_string (pulled->resource, "resourceType"));
       pulled->id = g_strdup (kith_fhir_get_string (pulled->resource, "id"));
       pulled->version = g_strdup (kith_fhir_get_version_id (pulled->resource));
@@ -1086,70 +1137,117 @@ next_link (JsonObject *bundle)
   return NULL;
 }
 
-/* Walks a Bundle and its next pages, collecting versions. */
-/* @as_of: when the server took the first page (Bundle.meta.lastUpdated),
- * if it says; the next pull asks for changes since then. */
-static gboolean
-walk_pages (Cycle      *cycle,
-            const char *first_url,
-            GPtrArray  *pulled,
-            char      **as_of,
-            GError    **error)
-{
-  g_autofree char *url = g_strdup (first_url);
+/* Pages are fetched and read on a thread of their own while the cycle's
+ * thread writes the pages before them: the server takes longer to make a
+ * page than the client takes to store it, so the two overlap. A few pages
+ * wait at most, so a large pull never sits whole in memory. */
+#define PAGES_AHEAD        4
+#define PAGES_PER_COMMIT  16
 
-  for (guint page = 0; url != NULL; page++)
+typedef struct
+{
+  GPtrArray *versions;   /* Pulled, in the page's order */
+} Page;
+
+static void
+page_free (Page *page)
+{
+  g_clear_pointer (&page->versions, g_ptr_array_unref);
+  g_free (page);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Page, page_free)
+
+typedef struct
+{
+  Cycle        *fetch;       /* the fetcher's own session and cancellable */
+  char         *first_url;
+  GMutex        lock;
+  GCond         cond;
+  GQueue        pages;
+  gboolean      done;        /* the fetcher has finished, @error says how */
+  gboolean      stop;        /* the reader gave up */
+  GError       *error;
+  char         *as_of;
+} Fetcher;
+
+static void
+fetcher_finish (Fetcher *fetcher,
+                GError  *error)
+{
+  g_mutex_lock (&fetcher->lock);
+  fetcher->error = error;
+  fetcher->done = TRUE;
+  g_cond_broadcast (&fetcher->cond);
+  g_mutex_unlock (&fetcher->lock);
+}
+
+/* Walks a Bundle and its next pages, handing each page's versions over. */
+static gpointer
+fetch_thread (gpointer data)
+{
+  Fetcher *fetcher = data;
+  Cycle *cycle = fetcher->fetch;
+  g_autofree char *url = g_strdup (fetcher->first_url);
+  GError *error = NULL;
+
+  cycle->session = soup_session_new_with_options ("timeout", cycle->timeout,
+                                                  "idle-timeout", 30,
+                                                  "user-agent", "Kith/" PACKAGE_VERSION " ",
+                                                  NULL);
+  for (guint n = 0; url != NULL; n++)
     {
       g_autoptr(JsonObject) bundle = NULL;
       g_autoptr(GUri) uri = NULL;
       Reply reply = { 0 };
       JsonNode *entries;
+      Page *page;
 
-      if (page >= MAX_PAGES)
+      if (n >= MAX_PAGES)
         {
-          g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+          g_set_error_literal (&error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
                                _("The server's history did not end; stopped to be safe"));
-          return FALSE;
+          break;
         }
       /* Relative links are resolved against the server; others must stay on it. */
       uri = g_uri_parse_relative (cycle->base_uri, url, G_URI_FLAGS_ENCODED, NULL);
       if (uri == NULL || !same_server (cycle, uri))
         {
-          g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+          g_set_error_literal (&error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
                                _("The server's next page points somewhere else; not followed"));
-          return FALSE;
+          break;
         }
       g_free (url);
       url = g_uri_to_string (uri);
 
-      if (!http (cycle, "GET", url, NULL, NULL, &reply, error) || !check_transient (cycle, &reply, error))
+      if (!http (cycle, "GET", url, NULL, NULL, &reply, &error) || !check_transient (cycle, &reply, &error))
         {
           reply_clear (&reply);
-          return FALSE;
+          break;
         }
-      if (reply.status != 200 || !(bundle = parse_body (&reply, error)) ||
+      if (reply.status != 200 || !(bundle = parse_body (&reply, &error)) ||
           g_strcmp0 (kith_fhir_get_string (bundle, "resourceType"), "Bundle") != 0)
         {
-          if (error && *error == NULL)
-            g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+          if (error == NULL)
+            g_set_error (&error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
                          _("Reading changes from the server failed (%u)"), reply.status);
           reply_clear (&reply);
-          return FALSE;
+          break;
         }
       reply_clear (&reply);
 
-      if (page == 0 && as_of)
+      if (n == 0)
         {
           JsonNode *meta = json_object_get_member (bundle, "meta");
           const char *taken = meta && JSON_NODE_HOLDS_OBJECT (meta)
                               ? kith_fhir_get_string (json_node_get_object (meta), "lastUpdated") : NULL;
-
           g_autoptr(GDateTime) when = taken ? g_date_time_new_from_iso8601 (taken, NULL) : NULL;
 
-          g_free (*as_of);
-          *as_of = when ? g_strdup (taken) : NULL;
+          fetcher->as_of = when ? g_strdup (taken) : NULL;
         }
 
+      page = g_new0 (Page, 1);
+      page->versions = g_ptr_array_new_with_free_func ((GDestroyNotify) pulled_free);
       entries = json_object_get_member (bundle, "entry");
       for (guint i = 0; entries && JSON_NODE_HOLDS_ARRAY (entries) &&
                         i < json_array_get_length (json_node_get_array (entries)); i++)
@@ -1158,12 +1256,198 @@ walk_pages (Cycle      *cycle,
           Pulled *version = JSON_NODE_HOLDS_OBJECT (node) ? read_entry (json_node_get_object (node)) : NULL;
 
           if (version)
-            g_ptr_array_add (pulled, version);
+            g_ptr_array_add (page->versions, version);
         }
       g_free (url);
       url = next_link (bundle);
+
+      g_mutex_lock (&fetcher->lock);
+      while (fetcher->pages.length >= PAGES_AHEAD && !fetcher->stop)
+        g_cond_wait (&fetcher->cond, &fetcher->lock);
+      if (fetcher->stop)
+        {
+          g_mutex_unlock (&fetcher->lock);
+          page_free (page);
+          break;
+        }
+      g_queue_push_tail (&fetcher->pages, page);
+      g_cond_broadcast (&fetcher->cond);
+      g_mutex_unlock (&fetcher->lock);
     }
+  g_clear_object (&cycle->session);
+  fetcher_finish (fetcher, error);
+  return NULL;
+}
+
+/* Writes one pulled version, unless it is held already. */
+static gboolean
+apply_version (Cycle   *cycle,
+               Pulled  *version,
+               GError **error)
+{
+  if (kith_store_has_version (cycle->store, version->type, version->id, version->version))
+    return TRUE;
+  if (version->resource)
+    {
+      if (!kith_store_import_pulled (cycle->store, version->resource, error))
+        return FALSE;
+    }
+  else if (!kith_store_apply_server_delete (cycle->store, version->type, version->id, version->version,
+                                            version->last_updated, error))
+    return FALSE;
+  cycle->report->pulled++;
   return TRUE;
+}
+
+/* Walks a Bundle and its next pages, storing each page as it comes. Pages
+ * go in a few at a time, each run of them one transaction, so a pull cut
+ * short keeps what it stored; the caller moves the pull's cursor only when
+ * every page is in, so the next pull asks for the rest again. A version
+ * becomes current only if it is newer than what the store holds, so pages
+ * may come newest first.
+ * @as_of: when the server took the first page (Bundle.meta.lastUpdated),
+ * if it says; the next pull asks for changes since then.
+ * @newest: the newest lastUpdated seen. */
+static gboolean
+walk_pages (Cycle       *cycle,
+            const char  *first_url,
+            char       **as_of,
+            char       **newest,
+            GError     **error)
+{
+  Fetcher fetcher = { 0 };
+  GThread *thread;
+  gboolean in_transaction = FALSE;
+  guint pages_in_transaction = 0;
+  gulong cancel_id = 0;
+  GError *local_error = NULL;
+  gboolean ok = TRUE;
+
+  fetcher.fetch = g_new0 (Cycle, 1);
+  fetcher.fetch->base_url = g_strdup (cycle->base_url);
+  fetcher.fetch->base_uri = g_uri_ref (cycle->base_uri);
+  fetcher.fetch->token = g_strdup (cycle->token);
+  fetcher.fetch->timeout = cycle->timeout;
+  fetcher.fetch->cancellable = g_cancellable_new ();
+  fetcher.first_url = g_strdup (first_url);
+  g_mutex_init (&fetcher.lock);
+  g_cond_init (&fetcher.cond);
+  g_queue_init (&fetcher.pages);
+  if (cycle->cancellable)
+    cancel_id = g_cancellable_connect (cycle->cancellable, G_CALLBACK (g_cancellable_cancel),
+                                       fetcher.fetch->cancellable, NULL);
+
+  thread = g_thread_new ("kith-sync-fetch", fetch_thread, &fetcher);
+  for (;;)
+    {
+      g_autoptr(Page) page = NULL;
+
+      g_mutex_lock (&fetcher.lock);
+      if (fetcher.pages.length == 0 && !fetcher.done && in_transaction)
+        {
+          /* Nothing to store until the next page comes: commit meanwhile. */
+          g_mutex_unlock (&fetcher.lock);
+          in_transaction = FALSE;
+          pages_in_transaction = 0;
+          if (!kith_store_commit (cycle->store, &local_error))
+            {
+              ok = FALSE;
+              break;
+            }
+          g_mutex_lock (&fetcher.lock);
+        }
+      while (fetcher.pages.length == 0 && !fetcher.done)
+        g_cond_wait (&fetcher.cond, &fetcher.lock);
+      page = g_queue_pop_head (&fetcher.pages);
+      g_cond_broadcast (&fetcher.cond);
+      g_mutex_unlock (&fetcher.lock);
+      if (page == NULL)
+        break;
+
+      if (!in_transaction)
+        {
+          if (!kith_store_begin (cycle->store, &local_error))
+            {
+              ok = FALSE;
+              break;
+            }
+          in_transaction = TRUE;
+        }
+      for (guint i = 0; i < page->versions->len; i++)
+        {
+          Pulled *version = page->versions->pdata[i];
+
+          if (*newest == NULL || strcmp (version->last_updated, *newest) > 0)
+            {
+              g_free (*newest);
+              *newest = g_strdup (version->last_updated);
+            }
+          if (!apply_version (cycle, version, &local_error))
+            {
+              ok = FALSE;
+              break;
+            }
+        }
+      if (!ok)
+        break;
+      if (++pages_in_transaction >= PAGES_PER_COMMIT)
+        {
+          in_transaction = FALSE;
+          pages_in_transaction = 0;
+          if (!kith_store_commit (cycle->store, &local_error))
+            {
+              ok = FALSE;
+              break;
+            }
+        }
+    }
+
+  /* Stop the fetcher and wait for it, whatever happened here. */
+  g_mutex_lock (&fetcher.lock);
+  fetcher.stop = TRUE;
+  g_cond_broadcast (&fetcher.cond);
+  g_mutex_unlock (&fetcher.lock);
+  if (!ok)
+    g_cancellable_cancel (fetcher.fetch->cancellable);
+  g_thread_join (thread);
+  if (cancel_id)
+    g_cancellable_disconnect (cycle->cancellable, cancel_id);
+
+  if (in_transaction)
+    {
+      /* What went in stays: the cursor has not moved, and the next pull
+       * skips the versions held. A failed write undoes only its run. */
+      if (!ok)
+        kith_store_rollback (cycle->store);
+      else if (!kith_store_commit (cycle->store, &local_error))
+        ok = FALSE;
+    }
+  if (ok && fetcher.error)
+    {
+      ok = FALSE;
+      local_error = g_steal_pointer (&fetcher.error);
+    }
+  /* What the fetcher learned of the server counts for the cycle. */
+  cycle->reached = cycle->reached || fetcher.fetch->reached;
+  cycle->sign_in_needed = cycle->sign_in_needed || fetcher.fetch->sign_in_needed;
+  if (fetcher.fetch->retry_after_ms)
+    cycle->retry_after_ms = fetcher.fetch->retry_after_ms;
+  if (ok)
+    {
+      g_free (*as_of);
+      *as_of = g_steal_pointer (&fetcher.as_of);
+    }
+
+  g_clear_error (&fetcher.error);
+  g_queue_clear_full (&fetcher.pages, (GDestroyNotify) page_free);
+  g_mutex_clear (&fetcher.lock);
+  g_cond_clear (&fetcher.cond);
+  g_free (fetcher.first_url);
+  g_free (fetcher.as_of);
+  cycle_free (fetcher.fetch);
+  if (!ok)
+    g_propagate_error (error, local_error);
+  return ok;
 }
 
 static char *
@@ -1188,12 +1472,11 @@ static gboolean
 pull (Cycle   *cycle,
       GError **error)
 {
-  g_autoptr(GPtrArray) pulled = g_ptr_array_new_with_free_func ((GDestroyNotify) pulled_free);
   g_autofree char *cursor = NULL;
   g_autofree char *since = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *as_of = NULL;
-  const char *newest = NULL;
+  g_autofree char *newest = NULL;
 
   kith_store_get_setting (cycle->store, "pull-since", &cursor);
   since = since_with_overlap (cursor);
@@ -1205,7 +1488,7 @@ pull (Cycle   *cycle,
         ? g_strdup_printf ("%s/_history?_since=%s&_count=%d", cycle->base_url, escaped, PAGE_SIZE)
         : g_strdup_printf ("%s/_history?_count=%d", cycle->base_url, PAGE_SIZE);
 
-      if (!walk_pages (cycle, url, pulled, &as_of, error))
+      if (!walk_pages (cycle, url, &as_of, &newest, error))
         return FALSE;
     }
   else
@@ -1220,6 +1503,7 @@ pull (Cycle   *cycle,
       while (g_hash_table_iter_next (&iter, &type, NULL))
         {
           g_autofree char *url = NULL;
+          g_autofree char *type_as_of = NULL;
 
           if (!kith_fhir_is_known_type (type))
             continue;
@@ -1227,60 +1511,31 @@ pull (Cycle   *cycle,
             ? g_strdup_printf ("%s/%s?_lastUpdated=ge%s&_sort=_lastUpdated&_count=%d", cycle->base_url,
                                (char *) type, escaped, PAGE_SIZE)
             : g_strdup_printf ("%s/%s?_sort=_lastUpdated&_count=%d", cycle->base_url, (char *) type, PAGE_SIZE);
-          {
-            g_autofree char *type_as_of = NULL;
-
-            if (!walk_pages (cycle, url, pulled, &type_as_of, error))
-              return FALSE;
-            /* The earliest of the types' moments, and only if all say. */
-            if (first_type)
+          if (!walk_pages (cycle, url, &type_as_of, &newest, error))
+            return FALSE;
+          /* The earliest of the types' moments, and only if all say. */
+          if (first_type)
+            as_of = g_steal_pointer (&type_as_of);
+          else if (as_of && (type_as_of == NULL || strcmp (type_as_of, as_of) < 0))
+            {
+              g_free (as_of);
               as_of = g_steal_pointer (&type_as_of);
-            else if (as_of && (type_as_of == NULL || strcmp (type_as_of, as_of) < 0))
-              {
-                g_free (as_of);
-                as_of = g_steal_pointer (&type_as_of);
-              }
-            first_type = FALSE;
-          }
+            }
+          first_type = FALSE;
         }
     }
 
-  /* Oldest first, so each resource ends on its newest version. */
-  g_ptr_array_sort (pulled, compare_pulled);
-  if (!kith_store_begin (cycle->store, error))
-    return FALSE;
-  for (guint i = 0; i < pulled->len; i++)
-    {
-      Pulled *version = pulled->pdata[i];
-      gboolean ok;
-
-      newest = version->last_updated;
-      if (kith_store_has_version (cycle->store, version->type, version->id, version->version))
-        continue;
-      if (version->resource)
-        ok = kith_store_import_resource (cycle->store, version->resource, error);
-      else
-        ok = kith_store_apply_server_delete (cycle->store, version->type, version->id, version->version,
-                                             version->last_updated, error);
-      if (!ok)
-        {
-          kith_store_rollback (cycle->store);
-          return FALSE;
-        }
-      cycle->report->pulled++;
-    }
   /* Next time, changes since the server's moment of this pull where it
    * said (versions written in one instant, a bulk import, would otherwise
    * be asked for again and again); else since the newest change seen. */
   if (as_of != NULL)
-    newest = as_of;
-  if (newest && (cursor == NULL || strcmp (newest, cursor) > 0) &&
-      !kith_store_set_setting (cycle->store, "pull-since", newest, error))
     {
-      kith_store_rollback (cycle->store);
-      return FALSE;
+      g_free (newest);
+      newest = g_steal_pointer (&as_of);
     }
-  return kith_store_commit (cycle->store, error);
+  if (newest && (cursor == NULL || strcmp (newest, cursor) > 0))
+    return kith_store_set_setting (cycle->store, "pull-since", newest, error);
+  return TRUE;
 }
 
 /* --- a cycle ------------------------------------------------------------------ */
@@ -1315,6 +1570,9 @@ run_cycle (Cycle   *cycle,
 
   if (!(cycle->store = kith_store_open (cycle->store_path, error)))
     return FALSE;
+  /* A first pull writes the whole practice: a larger page cache than
+   * sqlite's 2 MB keeps its indexes out of the disk's way. */
+  sqlite3_exec (kith_store_get_db (cycle->store), "PRAGMA cache_size = -65536", NULL, NULL, NULL);
   cycle->base_uri = g_uri_parse (cycle->base_url, G_URI_FLAGS_ENCODED, error);
   if (cycle->base_uri == NULL)
     return FALSE;
