@@ -250,6 +250,29 @@ test_caseload_model (void)
     }
   kith_caseload_set_filter (caseload, 0, NULL, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (caseload)), ==, PEOPLE);
+
+  /* Each row's risk tier is the one that counts, read from the record: a
+   * clinician's override, else the frailty band, else nothing known. */
+  for (guint i = 0; i < PEOPLE; i++)
+    {
+      g_autoptr(KithCaseloadEntry) entry = g_list_model_get_item (G_LIST_MODEL (everyone), i);
+      const char *id = kith_caseload_entry_get_id (entry);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) conditions = kith_store_list_for_patient (f->store, "Condition", id, &error);
+      g_autoptr(GPtrArray) statements = kith_store_list_for_patient (f->store, "MedicationStatement", id, &error);
+      g_autoptr(GPtrArray) requests = kith_store_list_for_patient (f->store, "MedicationRequest", id, &error);
+      g_autoptr(GPtrArray) risks = kith_store_list_for_patient (f->store, "RiskAssessment", id, &error);
+      g_autoptr(KithFrailtyIndex) frailty = kith_frailty_compute (f->store, id, &error);
+      g_autofree char *property = NULL;
+      const char *expected = kith_risk_find_override_tier (risks);
+
+      g_assert_no_error (error);
+      if (expected == NULL && conditions->len + statements->len + requests->len > 0)
+        expected = kith_frailty_band_id (frailty->band);
+      g_assert_cmpstr (kith_caseload_entry_get_risk_tier (entry), ==, expected);
+      g_object_get (entry, "risk-tier", &property, NULL);
+      g_assert_cmpstr (property, ==, expected);
+    }
 }
 
 /* A clinician overrides the tier with a reason; it is kept with who and

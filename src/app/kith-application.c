@@ -371,9 +371,27 @@ kith_settings_new (void)
 }
 
 char *
+kith_dup_my_name (void)
+{
+  g_autoptr(GSettings) settings = kith_settings_new ();
+  g_autofree char *name = settings != NULL ? g_settings_get_string (settings, "my-name") : NULL;
+
+  if (name != NULL)
+    g_strstrip (name);
+  if (name == NULL || *name == '\0')
+    return NULL;
+  return g_steal_pointer (&name);
+}
+
+char *
 kith_dup_professional_name (void)
 {
+  g_autofree char *my_name = kith_dup_my_name ();
   const char *name = g_get_real_name ();
+
+  /* The name the professional gave Kith comes first. */
+  if (my_name != NULL)
+    return g_steal_pointer (&my_name);
 
   /* GLib says "Unknown" when the account has no real name. */
   if (name == NULL || *name == '\0' || g_strcmp0 (name, "Unknown") == 0)

@@ -25,10 +25,13 @@ GSettings       *kith_application_get_settings    (KithApplication *self);
  * or an uninstalled build without GSETTINGS_SCHEMA_DIR). */
 GSettings       *kith_settings_new                (void);
 
+/* The name the professional gave Kith (the "my-name" setting, as they are
+ * named as co-ordinator on care plans), or NULL when they have not. */
+char            *kith_dup_my_name                 (void);
 /* The professional using Kith, by name, as it goes on what they record
  * (an assessment's author, who acted on an alert). Kith has no sign-in
- * yet, so this is the account's real name, or "Kith user" when the
- * system does not know it. */
+ * yet, so this is the name they gave Kith, else the account's real name,
+ * or "Kith user" when the system does not know it. */
 char            *kith_dup_professional_name       (void);
 
 G_END_DECLS

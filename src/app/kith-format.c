@@ -187,3 +187,13 @@ kith_format_score (KithInstrument  *instrument,
 
   return g_strconcat (name, separator != NULL ? separator : " ", value, NULL);
 }
+
+const char *
+kith_format_risk_tier (const char *tier)
+{
+  for (KithFrailtyBand band = KITH_FRAILTY_FIT; band <= KITH_FRAILTY_SEVERE; band++)
+    if (g_strcmp0 (tier, kith_frailty_band_id (band)) == 0)
+      return kith_frailty_band_label (band);
+
+  return NULL;
+}

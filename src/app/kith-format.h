@@ -32,5 +32,8 @@ char *kith_format_answer   (const KithInstrumentItem *item,
 char *kith_format_score    (KithInstrument           *instrument,
                             const KithScore          *score,
                             const char               *separator);
+/* "Moderate frailty" for the tier "moderate" (fit … severe); NULL for
+ * anything else, or NULL. */
+const char *kith_format_risk_tier (const char *tier);
 
 G_END_DECLS

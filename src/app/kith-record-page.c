@@ -21,6 +21,7 @@
 #include "kith-application.h"
 #include "kith-format.h"
 #include "kith-record-page.h"
+#include "kith-risk-dialog.h"
 
 struct _KithRecordPage
 {
@@ -29,6 +30,11 @@ struct _KithRecordPage
   KithPatient       *patient;
   KithStore         *store;
   char              *in_progress_id;   /* the person's paused assessment */
+  char              *entry_tier;       /* the caseload's tier: NULL if nothing is known */
+  char              *tier_in_use;      /* fit … severe, or NULL */
+  gboolean           override_in_force;
+  GPtrArray         *deficit_rows;     /* rows added to deficits_row */
+  GPtrArray         *history_rows;     /* rows added to history_row */
 
   /* Template widgets */
   KithAlertBox      *alert_box;
@@ -56,6 +62,15 @@ struct _KithRecordPage
   GtkWidget         *resume_button;
   GtkWidget         *start_button;
   GtkListBox        *carers_list;
+  AdwPreferencesGroup *frailty_group;
+  AdwActionRow      *tier_row;
+  AdwActionRow      *computed_row;
+  AdwActionRow      *efi_row;
+  GtkLabel          *efi_label;
+  AdwExpanderRow    *deficits_row;
+  AdwActionRow      *import_row;
+  AdwExpanderRow    *history_row;
+  GtkLabel          *frailty_source_label;
 };
 
 G_DEFINE_FINAL_TYPE (KithRecordPage, kith_record_page, GTK_TYPE_WIDGET)
@@ -71,6 +86,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   ASSESSMENT_OPENED,
   ALERTS_CHANGED,
+  RISK_CHANGED,
   N_SIGNALS
 };
 
@@ -174,11 +190,13 @@ update_from_caseload_entry (KithRecordPage    *self,
   g_autofree char *review = NULL;
   const char *coordinator = NULL;
 
+  g_clear_pointer (&self->entry_tier, g_free);
   if (entry != NULL)
     {
       review = kith_format_iso_date (kith_caseload_entry_get_next_review (entry),
                                      KITH_DATE_STYLE_LONG);
       coordinator = kith_caseload_entry_get_coordinator (entry);
+      self->entry_tier = g_strdup (kith_caseload_entry_get_risk_tier (entry));
     }
 
   gtk_label_set_text (self->review_label, review != NULL ? review : "");
@@ -529,6 +547,287 @@ update_assessments (KithRecordPage *self)
   update_carers (self, &history);
 }
 
+/* --- frailty and risk --------------------------------------------------- */
+
+static void
+clear_added_rows (AdwExpanderRow *expander,
+                  GPtrArray      *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    adw_expander_row_remove (expander, rows->pdata[i]);
+  g_ptr_array_set_size (rows, 0);
+}
+
+static GtkWidget *
+add_expander_row (AdwExpanderRow *expander,
+                  GPtrArray      *rows,
+                  const char     *title,
+                  const char     *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  if (subtitle != NULL)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+    }
+  adw_expander_row_add_row (expander, row);
+  g_ptr_array_add (rows, row);
+  return row;
+}
+
+/* "Dr Shah, 5 Dec 2026", and the reason after a colon when there is one */
+static char *
+dup_who_when (const KithRiskEntry *entry,
+              gboolean             with_reason)
+{
+  g_autofree char *date = kith_format_iso_date (entry->when, KITH_DATE_STYLE_SHORT);
+  const char *who = entry->who != NULL ? entry->who : _("Someone not named");
+
+  if (with_reason && entry->reason != NULL && *entry->reason != '\0')
+    /* Translators: who recorded a risk tier, when, and why: "Dr Shah, 5 Dec 2026: two falls" */
+    return g_strdup_printf (_("%s, %s: %s"), who, date != NULL ? date : "", entry->reason);
+
+  /* Translators: who recorded a risk score and when: "Dr Shah, 5 Dec 2026" */
+  return g_strdup_printf (_("%s, %s"), who, date != NULL ? date : "");
+}
+
+static void
+add_tag (GtkWidget  *row,
+         const char *text)
+{
+  GtkWidget *tag = gtk_label_new (text);
+
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (tag, "tag");
+  gtk_widget_add_css_class (tag, "caption");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+}
+
+static void
+update_risk_history (KithRecordPage *self,
+                     GPtrArray      *entries)
+{
+  const KithRiskEntry *latest_import = NULL;
+
+  clear_added_rows (self->history_row, self->history_rows);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const KithRiskEntry *entry = entries->pdata[i];
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      if (g_strcmp0 (entry->method, "clinician-override") == 0)
+        {
+          const char *tier = kith_format_risk_tier (entry->tier);
+
+          /* Translators: a tier set by a clinician, "Severe frailty · clinician’s judgement" */
+          title = g_strdup_printf (_("%s · clinician’s judgement"), tier != NULL ? tier : _("Unknown tier"));
+          subtitle = dup_who_when (entry, TRUE);
+          row = add_expander_row (self->history_row, self->history_rows, title, subtitle);
+          if (entry->withdrawn)
+            add_tag (row, _("Withdrawn"));
+          else
+            add_tag (row, _("In use"));
+        }
+      else if (g_strcmp0 (entry->method, "override-withdrawn") == 0)
+        {
+          subtitle = dup_who_when (entry, TRUE);
+          add_expander_row (self->history_row, self->history_rows,
+                            _("Back to the computed tier"), subtitle);
+        }
+      else
+        {
+          /* Translators: a score from another tool: "Practice risk tool 2.1 · score 0.34" */
+          title = g_strdup_printf (_("%s %s · score %s"),
+                                   entry->tool != NULL ? entry->tool : _("Another tool"),
+                                   entry->tool_version != NULL ? entry->tool_version : "",
+                                   entry->score != NULL ? entry->score : "");
+          subtitle = dup_who_when (entry, FALSE);
+          add_expander_row (self->history_row, self->history_rows, title, subtitle);
+          if (latest_import == NULL)
+            latest_import = entry;
+        }
+    }
+
+  if (entries->len == 0)
+    adw_expander_row_set_subtitle (self->history_row, _("No tier changed and no score recorded"));
+  else
+    {
+      g_autofree char *count = g_strdup_printf (ngettext ("%u entry", "%u entries", entries->len),
+                                                entries->len);
+
+      adw_expander_row_set_subtitle (self->history_row, count);
+    }
+  adw_expander_row_set_enable_expansion (self->history_row, entries->len > 0);
+
+  if (latest_import != NULL)
+    {
+      g_autofree char *who_when = dup_who_when (latest_import, FALSE);
+      /* Translators: the newest imported score, "Practice risk tool 2.1: 0.34 (Dr Shah, 5 Dec 2026)" */
+      g_autofree char *subtitle = g_strdup_printf (_("Latest: %s %s: %s (%s)"),
+                                                   latest_import->tool != NULL ? latest_import->tool : "",
+                                                   latest_import->tool_version != NULL ? latest_import->tool_version : "",
+                                                   latest_import->score != NULL ? latest_import->score : "",
+                                                   who_when);
+
+      adw_action_row_set_subtitle (self->import_row, subtitle);
+    }
+  else
+    adw_action_row_set_subtitle (self->import_row, _("None recorded. Kith needs none."));
+}
+
+/* The electronic frailty index with what found each deficit, the tier in
+ * use (a clinician's, or the computed one), and the history. */
+static void
+update_frailty (KithRecordPage *self)
+{
+  g_autoptr(KithFrailtyIndex) frailty = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  const KithRiskEntry *in_force = NULL;
+  const char *computed_label;
+  g_autofree char *efi = NULL;
+  g_autofree char *index = NULL;
+  g_autofree char *deficits = NULL;
+  gboolean known;
+
+  g_clear_pointer (&self->tier_in_use, g_free);
+  self->override_in_force = FALSE;
+  clear_added_rows (self->deficits_row, self->deficit_rows);
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+
+  if (!(frailty = kith_frailty_compute (self->store, kith_patient_get_id (self->patient), &error)) ||
+      !(entries = kith_risk_list (self->store, kith_patient_get_id (self->patient), &error)))
+    {
+      g_warning ("Could not read the person's frailty and risk: %s", error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->frailty_group), FALSE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->frailty_group), TRUE);
+
+  for (guint i = 0; i < entries->len && in_force == NULL; i++)
+    {
+      const KithRiskEntry *entry = entries->pdata[i];
+
+      if (g_strcmp0 (entry->method, "clinician-override") == 0 && !entry->withdrawn &&
+          kith_format_risk_tier (entry->tier) != NULL)
+        in_force = entry;
+    }
+
+  /* "0.31 · Moderate frailty · 11 of 36 deficits" */
+  computed_label = kith_frailty_band_label (frailty->band);
+  index = g_strdup_printf ("%.2f", frailty->index);
+  deficits = g_strdup_printf (ngettext ("%u of %u deficit", "%u of %u deficits", frailty->denominator),
+                              frailty->n_deficits, frailty->denominator);
+  /* Translators: the frailty index, its band and its deficits, "0.31 · Moderate frailty · 11 of 36 deficits" */
+  efi = g_strdup_printf (_("%s · %s · %s"), index, computed_label, deficits);
+  gtk_label_set_text (self->efi_label, efi);
+
+  for (guint i = 0; i < frailty->deficits->len; i++)
+    {
+      const KithFrailtyDeficit *deficit = frailty->deficits->pdata[i];
+      g_autofree char *found = NULL;
+
+      if (deficit->evidence != NULL)
+        /* Translators: what in the record found a frailty deficit */
+        found = g_strdup_printf (_("Found by %s"), deficit->evidence);
+      add_expander_row (self->deficits_row, self->deficit_rows, deficit->name, found);
+    }
+  adw_expander_row_set_subtitle (self->deficits_row,
+                                 frailty->n_deficits > 0 ? deficits : _("None found in the record"));
+  adw_expander_row_set_enable_expansion (self->deficits_row, frailty->deficits->len > 0);
+  gtk_label_set_text (self->frailty_source_label, kith_frailty_source ());
+
+  /* Nothing recorded to compute from is "not known", not "fit". */
+  known = frailty->n_deficits > 0 || self->entry_tier != NULL;
+  if (in_force != NULL)
+    {
+      g_autofree char *who_when = dup_who_when (in_force, TRUE);
+      g_autofree char *text = NULL;
+      g_autofree char *computed = NULL;
+
+      /* Translators: a tier set by a clinician, "Severe frailty (clinician’s judgement, Dr Shah, 5 Dec 2026: two falls)" */
+      text = g_strdup_printf (_("%s (clinician’s judgement, %s)"), kith_format_risk_tier (in_force->tier), who_when);
+      adw_action_row_set_subtitle (self->tier_row, text);
+      self->tier_in_use = g_strdup (in_force->tier);
+      self->override_in_force = TRUE;
+
+      adw_action_row_set_subtitle (self->computed_row,
+                                   known ? computed_label : _("Not known: no conditions or medicines are recorded"));
+    }
+  else if (known)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: the tier computed from the record, "Moderate frailty (from the frailty index)" */
+      text = g_strdup_printf (_("%s (from the frailty index)"), computed_label);
+      adw_action_row_set_subtitle (self->tier_row, text);
+      self->tier_in_use = g_strdup (kith_frailty_band_id (frailty->band));
+    }
+  else
+    adw_action_row_set_subtitle (self->tier_row, _("Not known: no conditions or medicines are recorded"));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->computed_row), self->override_in_force);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.use-computed-tier", self->override_in_force);
+
+  update_risk_history (self, entries);
+}
+
+static void
+on_risk_dialog_saved_cb (KithRecordPage *self)
+{
+  update_frailty (self);
+  g_signal_emit (self, signals[RISK_CHANGED], 0);
+}
+
+static void
+open_risk_dialog (KithRecordPage     *self,
+                  KithRiskDialogKind  kind)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+
+  dialog = kith_risk_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->store,
+                                 kith_patient_get_id (self->patient), kind, self->tier_in_use);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_risk_dialog_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+patient_change_tier_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  open_risk_dialog (KITH_RECORD_PAGE (widget), KITH_RISK_DIALOG_CHANGE_TIER);
+}
+
+static void
+patient_use_computed_tier_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  open_risk_dialog (KITH_RECORD_PAGE (widget), KITH_RISK_DIALOG_USE_COMPUTED);
+}
+
+static void
+patient_import_risk_score_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  open_risk_dialog (KITH_RECORD_PAGE (widget), KITH_RISK_DIALOG_IMPORT_SCORE);
+}
+
 static void
 open_assessment (KithRecordPage *self,
                  KithAssessment *assessment)
@@ -737,6 +1036,10 @@ kith_record_page_dispose (GObject *object)
   g_clear_object (&self->patient);
   g_clear_object (&self->store);
   g_clear_pointer (&self->in_progress_id, g_free);
+  g_clear_pointer (&self->entry_tier, g_free);
+  g_clear_pointer (&self->tier_in_use, g_free);
+  g_clear_pointer (&self->deficit_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->history_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kith_record_page_parent_class)->dispose (object);
 }
@@ -799,6 +1102,17 @@ kith_record_page_class_init (KithRecordPageClass *klass)
                                           0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 0);
 
+  /**
+   * KithRecordPage::risk-changed:
+   *
+   * The person's risk tier was changed or a score recorded.
+   */
+  signals[RISK_CHANGED] = g_signal_new ("risk-changed",
+                                        G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 0);
+
   g_type_ensure (KITH_TYPE_ALERT_BOX);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -829,6 +1143,15 @@ kith_record_page_class_init (KithRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, resume_button);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, start_button);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, carers_list);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, frailty_group);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, tier_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, computed_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, efi_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, efi_label);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, deficits_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, import_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, history_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, frailty_source_label);
   gtk_widget_class_bind_template_callback (widget_class, on_alert_box_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "patient.start-assessment", NULL,
@@ -837,12 +1160,20 @@ kith_record_page_class_init (KithRecordPageClass *klass)
                                    patient_resume_assessment_action);
   gtk_widget_class_install_action (widget_class, "patient.carer-assessment", "s",
                                    patient_carer_assessment_action);
+  gtk_widget_class_install_action (widget_class, "patient.change-tier", NULL,
+                                   patient_change_tier_action);
+  gtk_widget_class_install_action (widget_class, "patient.use-computed-tier", NULL,
+                                   patient_use_computed_tier_action);
+  gtk_widget_class_install_action (widget_class, "patient.import-risk-score", NULL,
+                                   patient_import_risk_score_action);
 }
 
 static void
 kith_record_page_init (KithRecordPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->deficit_rows = g_ptr_array_new ();
+  self->history_rows = g_ptr_array_new ();
 }
 
 GtkWidget *
@@ -900,6 +1231,62 @@ kith_record_page_reload (KithRecordPage *self)
                               self->patient != NULL ? self->store : NULL,
                               self->patient != NULL ? kith_patient_get_id (self->patient) : NULL);
   update_assessments (self);
+  update_frailty (self);
+}
+
+void
+kith_record_page_update_entry (KithRecordPage    *self,
+                               KithCaseloadEntry *entry)
+{
+  g_return_if_fail (KITH_IS_RECORD_PAGE (self));
+  g_return_if_fail (KITH_IS_CASELOAD_ENTRY (entry));
+
+  if (self->patient == NULL ||
+      g_strcmp0 (kith_caseload_entry_get_id (entry), kith_patient_get_id (self->patient)) != 0)
+    return;
+
+  update_from_caseload_entry (self, entry);
+  update_frailty (self);
+}
+
+AdwPreferencesGroup *
+kith_record_page_get_frailty_group (KithRecordPage *self)
+{
+  g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
+
+  return self->frailty_group;
+}
+
+const char *
+kith_record_page_get_tier_text (KithRecordPage *self)
+{
+  g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
+
+  return adw_action_row_get_subtitle (self->tier_row);
+}
+
+AdwExpanderRow *
+kith_record_page_get_risk_history_row (KithRecordPage *self)
+{
+  g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
+
+  return self->history_row;
+}
+
+AdwExpanderRow *
+kith_record_page_get_deficits_row (KithRecordPage *self)
+{
+  g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
+
+  return self->deficits_row;
+}
+
+const char *
+kith_record_page_get_frailty_text (KithRecordPage *self)
+{
+  g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->efi_label);
 }
 
 GtkWidget *

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "kith-alert-box.h"
 #include "kith-core.h"
@@ -32,5 +32,19 @@ void         kith_record_page_reload      (KithRecordPage    *self);
 /* "Start assessment", or "Resume assessment" when one is paused */
 GtkWidget   *kith_record_page_get_assessment_button (KithRecordPage *self);
 KithAlertBox *kith_record_page_get_alert_box (KithRecordPage   *self);
+/* The person's caseload row read again (after a save): what it knows
+ * (review date, co-ordinator, risk tier) is shown. Ignored for anyone
+ * else's row. */
+void         kith_record_page_update_entry (KithRecordPage    *self,
+                                            KithCaseloadEntry *entry);
+/* For the GUI tests: the "Frailty and risk" group, the tier in use
+ * ("Severe frailty (clinician’s judgement, …)") and the frailty index
+ * ("0.31 · Moderate frailty · 11 of 36 deficits") as shown. */
+AdwPreferencesGroup *kith_record_page_get_frailty_group (KithRecordPage *self);
+const char  *kith_record_page_get_tier_text    (KithRecordPage    *self);
+const char  *kith_record_page_get_frailty_text (KithRecordPage    *self);
+/* The history of tiers and scores, and the deficits found: expander rows */
+AdwExpanderRow *kith_record_page_get_risk_history_row (KithRecordPage *self);
+AdwExpanderRow *kith_record_page_get_deficits_row     (KithRecordPage *self);
 
 G_END_DECLS

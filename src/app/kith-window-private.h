@@ -9,6 +9,7 @@
 #pragma once
 
 #include "kith-assessment-view.h"
+#include "kith-caseload-filters.h"
 #include "kith-conflicts-dialog.h"
 #include "kith-record-page.h"
 #include "kith-sign-in-dialog.h"
@@ -22,6 +23,11 @@ GtkWidget      *kith_window_get_search_entry   (KithWindow *self);
 GtkColumnView  *kith_window_get_column_view    (KithWindow *self);
 GtkWidget      *kith_window_get_caseload_stack (KithWindow *self);
 KithRecordPage *kith_window_get_record_page    (KithWindow *self);
+KithCaseloadFilters *kith_window_get_caseload_filters (KithWindow *self);
+/* "300 people", above the list */
+GtkLabel       *kith_window_get_count_label    (KithWindow *self);
+/* On the "no one matches" page while filters are on */
+GtkWidget      *kith_window_get_clear_filters_button (KithWindow *self);
 AdwLeaflet     *kith_window_get_leaflet        (KithWindow *self);
 KithAssessmentView *kith_window_get_assessment_view (KithWindow *self);
 /* "records", "assessment" or "store-error" */

@@ -13,6 +13,7 @@
 
 #include "kith-assessment-view.h"
 #include "kith-caseload-cell.h"
+#include "kith-caseload-filters.h"
 #include "kith-conflicts-dialog.h"
 #include "kith-first-frame.h"
 #include "kith-format.h"
@@ -52,12 +53,14 @@ struct _KithWindow
   AdwWindowTitle       *caseload_title;
   KithSyncIndicator    *sync_indicator;
   GtkSearchEntry       *search_entry;
+  KithCaseloadFilters  *caseload_filters;
   GtkLabel             *count_label;
   GtkStack             *caseload_stack;
   GtkColumnView        *column_view;
   GtkSingleSelection   *selection;
   GtkSliceListModel    *caseload_slice;
   AdwStatusPage        *no_matches_page;
+  GtkWidget            *clear_filters_button;
   GtkWidget            *record_pane;
   AdwWindowTitle       *record_title;
   KithRecordPage       *record_page;
@@ -152,18 +155,37 @@ update_caseload_state (KithWindow *self)
   g_autofree char *count_text = NULL;
   g_autofree char *count = NULL;
   const char *query;
+  gboolean filtered;
   guint n_items;
 
   if (self->caseload == NULL)
     return;
 
   query = kith_caseload_get_query (self->caseload);
+  filtered = kith_caseload_get_filter (self->caseload) != 0;
   n_items = g_list_model_get_n_items (G_LIST_MODEL (self->caseload));
   count = kith_format_count (n_items);
+  gtk_widget_set_visible (self->clear_filters_button, filtered);
 
-  if (n_items == 0 && (query == NULL || *query == '\0'))
+  if (n_items == 0 && (query == NULL || *query == '\0') && !filtered)
     {
       gtk_stack_set_visible_child_name (self->caseload_stack, "empty");
+    }
+  else if (n_items == 0 && filtered)
+    {
+      g_autofree char *description = NULL;
+
+      adw_status_page_set_title (self->no_matches_page, _("No one matches these filters"));
+      if (query == NULL || *query == '\0')
+        description = g_strdup (_("Nobody on this caseload passes every filter that is on. "
+                                  "Turn some off, or clear them all."));
+      else
+        /* Translators: %s is what was typed in the search box */
+        description = g_strdup_printf (_("Nobody starting with “%s” passes every filter that is on. "
+                                         "Turn some off, or clear them all."),
+                                       query);
+      adw_status_page_set_description (self->no_matches_page, description);
+      gtk_stack_set_visible_child_name (self->caseload_stack, "no-matches");
     }
   else if (n_items == 0)
     {
@@ -174,6 +196,7 @@ update_caseload_state (KithWindow *self)
                                        "starting with “%s”. Check the spelling, or search "
                                        "by NHS number."),
                                      query);
+      adw_status_page_set_title (self->no_matches_page, _("No one matches"));
       adw_status_page_set_description (self->no_matches_page, description);
       gtk_stack_set_visible_child_name (self->caseload_stack, "no-matches");
     }
@@ -473,6 +496,37 @@ on_review_cell_bind_cb (GtkSignalListItemFactory *factory,
     gtk_widget_remove_css_class (cell, "dim-label");
 }
 
+/* The tier that counts, in words; severe and moderate stand out, and the
+ * words say the same. Blank when nothing is recorded to know it from. */
+static void
+on_tier_cell_bind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item,
+                      KithWindow               *self)
+{
+  KithCaseloadEntry *entry = gtk_list_item_get_item (list_item);
+  const char *tier = kith_caseload_entry_get_risk_tier (entry);
+  GtkWidget *cell = gtk_list_item_get_child (list_item);
+  const char *label = kith_format_risk_tier (tier);
+
+  kith_caseload_cell_set_text (KITH_CASELOAD_CELL (cell), label != NULL ? label : "");
+
+  if (g_strcmp0 (tier, "severe") == 0)
+    gtk_widget_add_css_class (cell, "error");
+  else
+    gtk_widget_remove_css_class (cell, "error");
+  if (g_strcmp0 (tier, "moderate") == 0)
+    gtk_widget_add_css_class (cell, "warning");
+  else
+    gtk_widget_remove_css_class (cell, "warning");
+}
+
+static void
+on_clear_filters_clicked_cb (KithWindow *self)
+{
+  kith_caseload_filters_clear (self->caseload_filters);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static void
 on_caseload_items_changed_cb (KithWindow *self,
                               guint       position,
@@ -613,7 +667,11 @@ refresh_caseload (KithWindow *self)
   if (before != NULL &&
       (after = g_list_model_get_item (G_LIST_MODEL (self->selection), position)) != NULL &&
       g_strcmp0 (kith_caseload_entry_get_id (before), kith_caseload_entry_get_id (after)) == 0)
-    gtk_single_selection_set_selected (self->selection, position);
+    {
+      gtk_single_selection_set_selected (self->selection, position);
+      /* What the row knows (review date, risk tier) may have changed */
+      kith_record_page_update_entry (self->record_page, after);
+    }
   g_signal_handlers_unblock_by_func (self->selection, on_selection_selected_item_changed_cb, self);
 }
 
@@ -1108,6 +1166,16 @@ on_record_page_alerts_changed_cb (KithWindow     *self,
   note_local_edit (self);
 }
 
+static void
+on_record_page_risk_changed_cb (KithWindow     *self,
+                                KithRecordPage *record_page)
+{
+  /* The row's tier and the filter counts follow (the counts on the
+   * caseload's items-changed); the change is an edit to send. */
+  refresh_caseload (self);
+  note_local_edit (self);
+}
+
 static gboolean
 on_window_close_request_cb (GtkWindow  *window,
                             KithWindow *self)
@@ -1275,6 +1343,8 @@ kith_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (kith_window_parent_class)->constructed (object);
 
+  kith_caseload_filters_set_settings (self->caseload_filters, self->settings);
+
   if (self->settings != NULL)
     {
       restore_window_state (self);
@@ -1385,6 +1455,7 @@ kith_window_class_init (KithWindowClass *klass)
   g_type_ensure (KITH_TYPE_RECORD_PAGE);
   g_type_ensure (KITH_TYPE_ASSESSMENT_VIEW);
   g_type_ensure (KITH_TYPE_SYNC_INDICATOR);
+  g_type_ensure (KITH_TYPE_CASELOAD_FILTERS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/care/kith/Kith/kith-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KithWindow, toast_overlay);
@@ -1394,12 +1465,14 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_title);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_filters);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, count_label);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_stack);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, column_view);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, selection);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_slice);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, no_matches_page);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, clear_filters_button);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, record_pane);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, record_title);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, record_page);
@@ -1414,6 +1487,8 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_age_cell_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_coordinator_cell_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_review_cell_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_tier_cell_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_filters_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_activate_cb);
@@ -1424,6 +1499,7 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_window_close_request_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_record_page_assessment_opened_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_record_page_alerts_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_record_page_risk_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_assessment_view_closed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, kith_window_search_action);
@@ -1489,6 +1565,8 @@ kith_window_set_store (KithWindow   *self,
                            G_CALLBACK (on_caseload_items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->caseload, "notify::truncated",
                            G_CALLBACK (on_caseload_truncated_changed_cb), self, G_CONNECT_SWAPPED);
+
+  kith_caseload_filters_set_caseload (self->caseload_filters, store, self->caseload);
 
   gtk_slice_list_model_set_size (self->caseload_slice, count_rows_for_first_frame (self));
   gtk_slice_list_model_set_model (self->caseload_slice, G_LIST_MODEL (self->caseload));
@@ -1556,6 +1634,30 @@ kith_window_get_caseload_stack (KithWindow *self)
   g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
 
   return GTK_WIDGET (self->caseload_stack);
+}
+
+KithCaseloadFilters *
+kith_window_get_caseload_filters (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->caseload_filters;
+}
+
+GtkLabel *
+kith_window_get_count_label (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->count_label;
+}
+
+GtkWidget *
+kith_window_get_clear_filters_button (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->clear_filters_button;
 }
 
 KithRecordPage *

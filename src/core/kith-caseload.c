@@ -32,6 +32,7 @@ struct _KithCaseloadEntry
   char    *birth_date;
   char    *coordinator;
   char    *next_review;
+  char    *risk_tier;
   int      age;
   gboolean review_overdue;
   guint    open_alerts;
@@ -50,6 +51,7 @@ enum {
   ENTRY_PROP_NEXT_REVIEW,
   ENTRY_PROP_REVIEW_OVERDUE,
   ENTRY_PROP_OPEN_ALERTS,
+  ENTRY_PROP_RISK_TIER,
   N_ENTRY_PROPS
 };
 
@@ -66,6 +68,7 @@ kith_caseload_entry_finalize (GObject *object)
   g_free (self->birth_date);
   g_free (self->coordinator);
   g_free (self->next_review);
+  g_free (self->risk_tier);
 
   G_OBJECT_CLASS (kith_caseload_entry_parent_class)->finalize (object);
 }
@@ -89,6 +92,7 @@ kith_caseload_entry_get_property (GObject    *object,
     case ENTRY_PROP_NEXT_REVIEW:    g_value_set_string (value, self->next_review); break;
     case ENTRY_PROP_REVIEW_OVERDUE: g_value_set_boolean (value, self->review_overdue); break;
     case ENTRY_PROP_OPEN_ALERTS:    g_value_set_uint (value, self->open_alerts); break;
+    case ENTRY_PROP_RISK_TIER:      g_value_set_string (value, self->risk_tier); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -111,6 +115,7 @@ kith_caseload_entry_class_init (KithCaseloadEntryClass *klass)
   entry_properties[ENTRY_PROP_NEXT_REVIEW] = g_param_spec_string ("next-review", NULL, NULL, NULL, flags);
   entry_properties[ENTRY_PROP_REVIEW_OVERDUE] = g_param_spec_boolean ("review-overdue", NULL, NULL, FALSE, flags);
   entry_properties[ENTRY_PROP_OPEN_ALERTS] = g_param_spec_uint ("open-alerts", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  entry_properties[ENTRY_PROP_RISK_TIER] = g_param_spec_string ("risk-tier", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_ENTRY_PROPS, entry_properties);
 }
 
@@ -181,6 +186,13 @@ kith_caseload_entry_get_open_alerts (KithCaseloadEntry *self)
 {
   g_return_val_if_fail (KITH_IS_CASELOAD_ENTRY (self), 0);
   return self->open_alerts;
+}
+
+const char *
+kith_caseload_entry_get_risk_tier (KithCaseloadEntry *self)
+{
+  g_return_val_if_fail (KITH_IS_CASELOAD_ENTRY (self), NULL);
+  return self->risk_tier;
 }
 
 /* --- search ------------------------------------------------------------ */
@@ -375,7 +387,8 @@ load_entry (KithCaseload *self,
   sqlite3_stmt *stmt;
 
   stmt = kith_store_prepare (self->store,
-                             "SELECT id, list_name, nhs_number, birth_date, coordinator, next_review, open_alerts"
+                             "SELECT id, list_name, nhs_number, birth_date, coordinator, next_review, open_alerts,"
+                             " risk_tier"
                              " FROM patient_index WHERE pid = ?1",
                              &error);
   entry = g_object_new (KITH_TYPE_CASELOAD_ENTRY, NULL);
@@ -397,6 +410,7 @@ load_entry (KithCaseload *self,
       entry->next_review = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
       entry->age = kith_age_from_birth_date (entry->birth_date, &self->today);
       entry->open_alerts = (guint) sqlite3_column_int (stmt, 6);
+      entry->risk_tier = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
       if (entry->next_review != NULL)
         {
           char today[11];

@@ -22,7 +22,9 @@ G_DECLARE_FINAL_TYPE (KithCaseload, kith_caseload, KITH, CASELOAD, GObject)
  * store's patient index. Properties (all read-only strings unless said):
  * "id", "list-name", "nhs-number" (formatted 3-3-4), "birth-date",
  * "age" (int, -1 unknown), "coordinator", "next-review" (ISO date or NULL),
- * "review-overdue" (boolean), "open-alerts" (uint). */
+ * "review-overdue" (boolean), "open-alerts" (uint), "risk-tier" (the tier
+ * that counts, "fit" … "severe": a clinician's override, else the frailty
+ * band; NULL when nothing is recorded). */
 const char *kith_caseload_entry_get_id            (KithCaseloadEntry *self);
 const char *kith_caseload_entry_get_list_name     (KithCaseloadEntry *self);
 const char *kith_caseload_entry_get_nhs_number    (KithCaseloadEntry *self);
@@ -33,6 +35,7 @@ const char *kith_caseload_entry_get_next_review   (KithCaseloadEntry *self);
 gboolean    kith_caseload_entry_get_review_overdue(KithCaseloadEntry *self);
 /* Safety alerts still waiting for a recorded action ("open-alerts") */
 guint       kith_caseload_entry_get_open_alerts   (KithCaseloadEntry *self);
+const char *kith_caseload_entry_get_risk_tier     (KithCaseloadEntry *self);
 
 /* A GListModel of KithCaseloadEntry over the store, sorted by name. Only
  * the row ids are loaded up front; entries are made when a list asks for

@@ -336,31 +336,40 @@ kith_frailty_compute_from_resources (GPtrArray *conditions,
 {
   Definition *definition = get_definition ();
   KithFrailtyIndex *frailty = g_new0 (KithFrailtyIndex, 1);
+  g_autoptr(GPtrArray) current = g_ptr_array_new ();
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
 
   frailty->deficits = g_ptr_array_new_with_free_func ((GDestroyNotify) frailty_deficit_free);
   frailty->denominator = definition->denominator;
+
+  /* Each current diagnosis's words, lowercased once, not once a deficit. */
+  for (guint c = 0; conditions && c < conditions->len; c++)
+    {
+      JsonObject *condition = conditions->pdata[c];
+      JsonObject *code = member_object (condition, "code");
+
+      if (code == NULL || !is_current_diagnosis (condition))
+        continue;
+      g_ptr_array_add (current, condition);
+      g_ptr_array_add (words, concept_words (code));
+    }
 
   for (guint d = 0; d < definition->deficits->len; d++)
     {
       Deficit *deficit = definition->deficits->pdata[d];
       g_autofree char *evidence = NULL;
 
-      for (guint c = 0; evidence == NULL && conditions && c < conditions->len; c++)
+      for (guint c = 0; evidence == NULL && c < current->len; c++)
         {
-          JsonObject *condition = conditions->pdata[c];
-          JsonObject *code = member_object (condition, "code");
-          g_autofree char *words = NULL;
+          JsonObject *code = member_object (current->pdata[c], "code");
           gboolean found = FALSE;
 
-          if (code == NULL || !is_current_diagnosis (condition))
-            continue;
           for (guint i = 0; !found && deficit->codes[i]; i++)
             found = concept_has_code (code, deficit->codes[i]);
-          words = concept_words (code);
           for (guint i = 0; !found && deficit->words[i]; i++)
-            found = has_phrase (words, deficit->words[i]);
+            found = has_phrase (words->pdata[c], deficit->words[i]);
           if (found)
-            evidence = describe (condition, code);
+            evidence = describe (current->pdata[c], code);
         }
       if (evidence == NULL && deficit->medicines_at_least > 0 && n_medicines >= deficit->medicines_at_least)
         evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u current medicine", "%u current medicines", n_medicines),

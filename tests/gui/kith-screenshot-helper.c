@@ -17,6 +17,12 @@
  *   KITH_SCREENSHOT_ALERT=1         with PHQ-9 question 9 answered above 0
  *   KITH_SCREENSHOT_ALERT_DIALOG=1  and "Record action…" open on that alert
  *   KITH_SCREENSHOT_TEXT_SCALE=2    text twice as large (as the accessibility setting)
+ *   KITH_SCREENSHOT_MY_NAME=name    the professional's name ("my-name")
+ *   KITH_SCREENSHOT_FILTERS=list    caseload filters on, comma-separated: mine, review,
+ *                                   actions, alerts, and tiers (fit, mild, moderate, severe)
+ *   KITH_SCREENSHOT_SELECT=frail    (as SELECT) the first person with a moderate frailty
+ *                                   index, with a clinician's tier and an imported score
+ *                                   recorded; their "Frailty and risk" on screen
  *
  * and prints "ready" once that has been drawn. See take-screenshots.sh.
  */
@@ -162,6 +168,92 @@ find_assessed_position (KithWindow *window)
   return 0;
 }
 
+static void
+apply_filters (KithWindow *window,
+               const char *list)
+{
+  KithCaseloadFilters *filters = kith_window_get_caseload_filters (window);
+  g_auto(GStrv) names = g_strsplit (list, ",", -1);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_equal (names[i], "mine"))
+        gtk_toggle_button_set_active (kith_caseload_filters_get_toggle (filters, KITH_CASELOAD_FILTER_MINE), TRUE);
+      else if (g_str_equal (names[i], "review"))
+        gtk_toggle_button_set_active (kith_caseload_filters_get_toggle (filters, KITH_CASELOAD_FILTER_REVIEW_OVERDUE), TRUE);
+      else if (g_str_equal (names[i], "actions"))
+        gtk_toggle_button_set_active (kith_caseload_filters_get_toggle (filters, KITH_CASELOAD_FILTER_ACTION_OVERDUE), TRUE);
+      else if (g_str_equal (names[i], "alerts"))
+        gtk_toggle_button_set_active (kith_caseload_filters_get_toggle (filters, KITH_CASELOAD_FILTER_ALERT_OPEN), TRUE);
+      else
+        for (KithFrailtyBand band = KITH_FRAILTY_FIT; band <= KITH_FRAILTY_SEVERE; band++)
+          if (g_str_equal (names[i], kith_frailty_band_id (band)))
+            gtk_check_button_set_active (kith_caseload_filters_get_tier_check (filters, band), TRUE);
+    }
+}
+
+/* The first person whose frailty index is moderate, given a clinician's
+ * tier and an imported score, as a co-ordinator would have */
+static guint
+find_frail_position (KithWindow *window)
+{
+  GListModel *caseload = G_LIST_MODEL (kith_window_get_caseload (window));
+  KithStore *store = kith_application_get_store (KITH_APPLICATION (g_application_get_default ()));
+
+  for (guint i = 0; i < g_list_model_get_n_items (caseload) && i < 500; i++)
+    {
+      g_autoptr(KithCaseloadEntry) entry = g_list_model_get_item (caseload, i);
+      const char *id = kith_caseload_entry_get_id (entry);
+      g_autoptr(GError) error = NULL;
+
+      if (g_strcmp0 (kith_caseload_entry_get_risk_tier (entry), "moderate") != 0)
+        continue;
+      if (!kith_risk_import_score (store, id, "Practice risk stratification", "3.2", "0.41",
+                                   "Tunde Afolabi (Care co-ordinator)", &error) ||
+          !kith_risk_override_tier (store, id, "severe", "Two falls this month, and now lives alone",
+                                    "Dr Priya Shah (GP)", &error))
+        g_warning ("%s", error->message);
+      kith_caseload_reload (KITH_CASELOAD (caseload));
+      return i;
+    }
+  return 0;
+}
+
+/* The group at the top of the record, as after scrolling down to it */
+static gboolean
+on_scroll_to_frailty_timeout_cb (gpointer user_data)
+{
+  KithWindow *window = user_data;
+  GtkWidget *group = GTK_WIDGET (kith_record_page_get_frailty_group (kith_window_get_record_page (window)));
+  GtkWidget *scrolled = gtk_widget_get_ancestor (group, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t point;
+
+  if (gtk_widget_compute_point (group, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                &GRAPHENE_POINT_INIT (0, 0), &point))
+    gtk_adjustment_set_value (adjustment, point.y - 12);
+
+  g_timeout_add (1500, on_ready_timeout_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_show_frailty_timeout_cb (gpointer user_data)
+{
+  KithWindow *window = user_data;
+  KithRecordPage *record_page = kith_window_get_record_page (window);
+  AdwExpanderRow *deficits = kith_record_page_get_deficits_row (record_page);
+
+  adw_expander_row_set_expanded (deficits, TRUE);
+  adw_expander_row_set_expanded (kith_record_page_get_risk_history_row (record_page), TRUE);
+  /* As after Tab: the focus ring shows, and the group scrolls into view */
+  gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
+  gtk_widget_child_focus (GTK_WIDGET (deficits), GTK_DIR_TAB_FORWARD);
+
+  g_timeout_add (500, on_scroll_to_frailty_timeout_cb, window);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_select_timeout_cb (gpointer user_data)
 {
@@ -169,6 +261,10 @@ on_select_timeout_cb (gpointer user_data)
   const char *select = g_getenv ("KITH_SCREENSHOT_SELECT");
   const char *search = g_getenv ("KITH_SCREENSHOT_SEARCH");
   const char *assessment = g_getenv ("KITH_SCREENSHOT_ASSESSMENT");
+  const char *filters = g_getenv ("KITH_SCREENSHOT_FILTERS");
+
+  if (filters != NULL && *filters != '\0')
+    apply_filters (window, filters);
 
   if (search != NULL)
     gtk_editable_set_text (GTK_EDITABLE (kith_window_get_search_entry (window)), search);
@@ -176,8 +272,8 @@ on_select_timeout_cb (gpointer user_data)
   if (select != NULL && *select != '\0')
     {
       GtkColumnView *column_view = kith_window_get_column_view (window);
-      guint position = g_strcmp0 (select, "assessed") == 0
-                       ? find_assessed_position (window)
+      guint position = g_strcmp0 (select, "assessed") == 0 ? find_assessed_position (window)
+                       : g_strcmp0 (select, "frail") == 0 ? find_frail_position (window)
                        : (guint) g_ascii_strtoull (select, NULL, 10);
 
       gtk_widget_grab_focus (GTK_WIDGET (column_view));
@@ -187,6 +283,11 @@ on_select_timeout_cb (gpointer user_data)
   if (assessment != NULL && *assessment != '\0')
     {
       g_timeout_add (500, on_open_assessment_timeout_cb, window);
+      return G_SOURCE_REMOVE;
+    }
+  if (g_strcmp0 (select, "frail") == 0)
+    {
+      g_timeout_add (500, on_show_frailty_timeout_cb, window);
       return G_SOURCE_REMOVE;
     }
 
@@ -222,6 +323,7 @@ main (int   argc,
   g_autoptr(KithApplication) application = NULL;
   g_autoptr(GSettings) settings = NULL;
   const char *size = g_getenv ("KITH_SCREENSHOT_SIZE");
+  const char *my_name = g_getenv ("KITH_SCREENSHOT_MY_NAME");
   int width, height;
 
   if (size != NULL && sscanf (size, "%dx%d", &width, &height) == 2 &&
@@ -230,6 +332,8 @@ main (int   argc,
       g_settings_set_int (settings, "window-width", width);
       g_settings_set_int (settings, "window-height", height);
     }
+  if (my_name != NULL && (settings != NULL || (settings = kith_settings_new ()) != NULL))
+    g_settings_set_string (settings, "my-name", my_name);
 
   application = kith_application_new ();
   g_signal_connect_after (application, "startup", G_CALLBACK (on_application_startup_cb), NULL);

@@ -61,6 +61,15 @@ shot assessment-summary 1366x768 "" assessed summary "" 1
 # Resume, and the carer's own assessment
 shot assessment-record 1366x768 "" assessed
 
+# The co-ordinator's caseload by risk: their own people, in the moderate
+# and severe tiers, with each filter's count
+export KITH_SCREENSHOT_MY_NAME="Tunde Afolabi (Care co-ordinator)" KITH_SCREENSHOT_FILTERS="mine,moderate,severe"
+shot caseload-filters 1366x768 "" 0
+unset KITH_SCREENSHOT_FILTERS
+# A record's frailty index, its deficits, a clinician's tier and the history
+shot record-frailty 1366x768 "" frail
+unset KITH_SCREENSHOT_MY_NAME
+
 # Sync: the indicator's popover and the conflicts view, from the GUI test
 # that makes a real conflict against a real kith-server
 env GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" GSK_RENDERER=cairo \
