@@ -620,6 +620,60 @@ test_pulled_newest_first (Fixture       *f,
   }
 }
 
+static char *
+tier_of (KithStore  *store,
+         const char *patient_id)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (store, "SELECT risk_tier FROM patient_index WHERE id = ?1", NULL);
+  char *tier = NULL;
+
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0))
+    tier = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return tier;
+}
+
+/* During a pull the caseload columns wait on disk; a pull killed before
+ * indexing them is finished when the store next opens. */
+static void
+test_pending_links_survive_a_kill (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) patient = make_patient ("p-links", "Links", "Lena");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (kith_store_save_resource (f->store, patient, NULL, &error));
+  g_assert_null (tier_of (f->store, "p-links"));
+
+  kith_store_set_defer_links (f->store, TRUE);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *codes[] = { "84114007", "49436004", "13645005" };
+      g_autofree char *json = g_strdup_printf (
+        "{\"resourceType\":\"Condition\",\"id\":\"c-links-%u\","
+        "\"clinicalStatus\":{\"coding\":[{\"code\":\"active\"}]},"
+        "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"%s\"}]},"
+        "\"subject\":{\"reference\":\"Patient/p-links\"}}", i, codes[i]);
+      g_autoptr(JsonObject) condition = parse (json);
+
+      g_assert_true (kith_store_save_resource (f->store, condition, NULL, &error));
+      g_assert_no_error (error);
+    }
+  /* Deferred: not indexed yet. */
+  before = tier_of (f->store, "p-links");
+  g_assert_null (before);
+
+  /* "Killed": closed without indexing. Opening again finishes the work. */
+  g_clear_object (&f->store);
+  f->store = kith_store_open (f->path, &error);
+  g_assert_no_error (error);
+  after = tier_of (f->store, "p-links");
+  g_assert_cmpstr (after, ==, "fit");   /* 3 of 36 = 0.08 */
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -641,6 +695,7 @@ main (int argc, char *argv[])
   ADD ("/store/save-patient-validates", test_save_patient_validates);
   ADD ("/store/coordinator-and-review", test_coordinator_and_review_indexed);
   ADD ("/store/pulled-newest-first", test_pulled_newest_first);
+  ADD ("/store/pending-links-survive-a-kill", test_pending_links_survive_a_kill);
 #undef ADD
   g_test_add_func ("/store/corrupt-file", test_corrupt_file_is_refused);
   g_test_add_func ("/store/foreign-database", test_foreign_database_is_refused);

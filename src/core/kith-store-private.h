@@ -39,6 +39,14 @@ gboolean      kith_store_get_index_stamp (KithStore  *self,
                                           gint64     *data_version,
                                           GError    **error);
 
+/* During a pull: the people a write touches wait in the pending_links
+ * table (on disk, in the write's transaction) instead of being indexed at
+ * each commit; kith_store_index_pending_links() indexes them once. */
+void          kith_store_set_defer_links     (KithStore  *self,
+                                              gboolean    defer);
+gboolean      kith_store_index_pending_links (KithStore  *self,
+                                              GError    **error);
+
 /* --- sync (kith-sync.c) ------------------------------------------------ */
 
 /* The server took the edit that was local version @sent_version and holds

@@ -36,6 +36,7 @@ struct _KithStore
   guint       depth;        /* transaction nesting */
   gint64      batch;        /* the outbox batch of the open transaction, or 0 */
   GHashTable *links_due;    /* patient ids whose caseload columns need recomputing */
+  gboolean    defer_links;  /* during a pull: into pending_links instead */
   guint64     index_serial; /* bumped by every write to the patient index */
 
   /* Name order cache; see kith_store_get_name_order() */
@@ -155,6 +156,11 @@ static const char * const migrations[] = {
   "ALTER TABLE patient_index ADD COLUMN next_action_due TEXT;"
   /* An early development build of schema 4 had this index; see 3 → 4. */
   "DROP INDEX IF EXISTS resource_by_type_updated;",
+
+  /* 5 → 6: a pull that writes thousands of people recomputes each one's
+   * caseload columns once, at its end; the people waiting are kept on
+   * disk, so a pull killed half way is finished when the store next opens. */
+  "CREATE TABLE pending_links (patient_id TEXT PRIMARY KEY) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KITH_STORE_SCHEMA_VERSION);
@@ -450,6 +456,14 @@ kith_store_open (const char  *path,
 
     query_int (self, "SELECT count(*) FROM store_setting WHERE key = 'sync' AND value = 'on'", &enabled, NULL);
     self->sync_enabled = enabled > 0;
+  }
+  /* A pull killed half way left people whose columns wait: finish them. */
+  {
+    gint64 waiting = 0;
+
+    if (query_int (self, "SELECT count(*) FROM pending_links", &waiting, NULL) && waiting > 0 &&
+        !kith_store_index_pending_links (self, error))
+      return NULL;
   }
 
   return g_steal_pointer (&self);
@@ -887,10 +901,55 @@ patient_links_changed (KithStore   *self,
                        const char  *patient_id,
                        GError     **error)
 {
+  if (self->defer_links)
+    {
+      sqlite3_stmt *stmt = kith_store_prepare (self, "INSERT OR IGNORE INTO pending_links VALUES (?1)", error);
+
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, patient_id);
+      return step_done (self, stmt, error);
+    }
   if (self->depth == 0)
     return index_patient_links (self, patient_id, error);
   g_hash_table_add (self->links_due, g_strdup (patient_id));
   return TRUE;
+}
+
+void
+kith_store_set_defer_links (KithStore *self,
+                            gboolean   defer)
+{
+  g_return_if_fail (KITH_IS_STORE (self));
+  self->defer_links = defer;
+}
+
+gboolean
+kith_store_index_pending_links (KithStore  *self,
+                                GError    **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+
+  if (!kith_store_begin (self, error))
+    return FALSE;
+  if (!(stmt = kith_store_prepare (self, "SELECT patient_id FROM pending_links", error)))
+    goto fail;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  for (guint i = 0; i < ids->len; i++)
+    if (!index_patient_links (self, ids->pdata[i], error))
+      goto fail;
+  if (ids->len > 0 && !exec_sql (self, "DELETE FROM pending_links", error))
+    goto fail;
+  return kith_store_commit (self, error);
+
+fail:
+  kith_store_rollback (self);
+  return FALSE;
 }
 
 static gboolean

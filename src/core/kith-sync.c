@@ -1469,8 +1469,8 @@ since_with_overlap (const char *cursor)
 }
 
 static gboolean
-pull (Cycle   *cycle,
-      GError **error)
+pull_pages (Cycle   *cycle,
+            GError **error)
 {
   g_autofree char *cursor = NULL;
   g_autofree char *since = NULL;
@@ -1536,6 +1536,31 @@ pull (Cycle   *cycle,
   if (newest && (cursor == NULL || strcmp (newest, cursor) > 0))
     return kith_store_set_setting (cycle->store, "pull-since", newest, error);
   return TRUE;
+}
+
+/* A pull writes many people: their caseload columns are recomputed once,
+ * at the end, even when it fails half way (what it stored is kept). */
+static gboolean
+pull (Cycle   *cycle,
+      GError **error)
+{
+  g_autoptr(GError) index_error = NULL;
+  gboolean ok;
+
+  kith_store_set_defer_links (cycle->store, TRUE);
+  ok = pull_pages (cycle, error);
+  kith_store_set_defer_links (cycle->store, FALSE);
+  if (!kith_store_index_pending_links (cycle->store, &index_error))
+    {
+      /* They stay pending, and are indexed when the store next opens. */
+      if (ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&index_error));
+          return FALSE;
+        }
+      g_debug ("The caseload columns wait for the next opening: %s", index_error->message);
+    }
+  return ok;
 }
 
 /* --- a cycle ------------------------------------------------------------------ */
