@@ -141,7 +141,10 @@ test_from_conditions (void)
     {
       KithFrailtyDeficit *deficit = frailty->deficits->pdata[i];
 
-      g_assert_true (g_str_has_prefix (deficit->evidence, "Condition/c"));
+      g_assert_true (g_str_has_prefix (deficit->source, "Condition/c"));
+      /* Words for a clinician, not ids. */
+      g_assert_null (strstr (deficit->evidence, "Condition/"));
+      g_assert_nonnull (strstr (deficit->evidence, "problem list"));
     }
 
   /* Five current medicines is polypharmacy. */

@@ -738,7 +738,8 @@ update_frailty (KithRecordPage *self)
 
       if (deficit->evidence != NULL)
         /* Translators: what in the record found a frailty deficit */
-        found = g_strdup_printf (_("Found by %s"), deficit->evidence);
+        /* TRANSLATORS: %s is "“Stroke” on the problem list" or "6 current medicines" */
+        found = g_strdup_printf (_("From %s"), deficit->evidence);
       add_expander_row (self->deficits_row, self->deficit_rows, deficit->name, found);
     }
   adw_expander_row_set_subtitle (self->deficits_row,

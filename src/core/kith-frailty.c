@@ -58,6 +58,7 @@ frailty_deficit_free (KithFrailtyDeficit *deficit)
   g_free (deficit->id);
   g_free (deficit->name);
   g_free (deficit->evidence);
+  g_free (deficit->source);
   g_free (deficit);
 }
 
@@ -312,6 +313,7 @@ is_current_diagnosis (JsonObject *condition)
   return TRUE;
 }
 
+/* What a clinician reads: the record's own words for it. */
 static char *
 describe (JsonObject *condition,
           JsonObject *code)
@@ -319,15 +321,16 @@ describe (JsonObject *condition,
   const char *label = kith_fhir_get_string (code, "text");
   JsonNode *codings = code ? json_object_get_member (code, "coding") : NULL;
 
-  if (label == NULL && codings && JSON_NODE_HOLDS_ARRAY (codings) && json_array_get_length (json_node_get_array (codings)) > 0)
+  if ((label == NULL || *label == '\0') && codings && JSON_NODE_HOLDS_ARRAY (codings) &&
+      json_array_get_length (json_node_get_array (codings)) > 0)
     {
       JsonNode *first = json_array_get_element (json_node_get_array (codings), 0);
 
       if (JSON_NODE_HOLDS_OBJECT (first))
         label = kith_fhir_get_string (json_node_get_object (first), "display");
     }
-  return g_strdup_printf ("Condition/%s (%s)", kith_fhir_get_string (condition, "id"),
-                          label ? label : _("no name recorded"));
+  /* TRANSLATORS: how a frailty deficit was found: the condition's name as recorded */
+  return g_strdup_printf (_("“%s” on the problem list"), label && *label ? label : _("a condition with no name"));
 }
 
 KithFrailtyIndex *
@@ -358,6 +361,7 @@ kith_frailty_compute_from_resources (GPtrArray *conditions,
     {
       Deficit *deficit = definition->deficits->pdata[d];
       g_autofree char *evidence = NULL;
+      g_autofree char *source = NULL;
 
       for (guint c = 0; evidence == NULL && c < current->len; c++)
         {
@@ -369,7 +373,10 @@ kith_frailty_compute_from_resources (GPtrArray *conditions,
           for (guint i = 0; !found && deficit->words[i]; i++)
             found = has_phrase (words->pdata[c], deficit->words[i]);
           if (found)
-            evidence = describe (current->pdata[c], code);
+            {
+              evidence = describe (current->pdata[c], code);
+              source = g_strdup_printf ("Condition/%s", kith_fhir_get_string (current->pdata[c], "id"));
+            }
         }
       if (evidence == NULL && deficit->medicines_at_least > 0 && n_medicines >= deficit->medicines_at_least)
         evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u current medicine", "%u current medicines", n_medicines),
@@ -381,6 +388,7 @@ kith_frailty_compute_from_resources (GPtrArray *conditions,
           found->id = g_strdup (deficit->id);
           found->name = g_strdup (deficit->name);
           found->evidence = g_steal_pointer (&evidence);
+          found->source = g_steal_pointer (&source);
           g_ptr_array_add (frailty->deficits, found);
         }
     }

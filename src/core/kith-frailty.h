@@ -28,7 +28,8 @@ typedef struct
 {
   char *id;         /* "heart-failure" */
   char *name;       /* "Heart failure" */
-  char *evidence;   /* what in the record found it: "Condition/abc (Heart failure)" */
+  char *evidence;   /* what in the record found it, for a person to read */
+  char *source;     /* "Condition/<id>", or NULL when found by counting medicines */
 } KithFrailtyDeficit;
 
 typedef struct

@@ -606,7 +606,7 @@ test_filters_override_tier (Fixture       *f,
     g_assert_cmpuint (frailty->deficits->len, >, 0);
     {
       const KithFrailtyDeficit *first = frailty->deficits->pdata[0];
-      g_autofree char *found = g_strdup_printf ("Found by %s", first->evidence);
+      g_autofree char *found = g_strdup_printf ("From %s", first->evidence);
 
       adw_expander_row_set_expanded (kith_record_page_get_deficits_row (record_page), TRUE);
       wait_until (find_mapped_label (GTK_WIDGET (record_page), first->name));
