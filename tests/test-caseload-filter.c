@@ -248,6 +248,22 @@ test_caseload_model (void)
             break;
         }
     }
+  /* The name alone finds the same people as the name with the role, in
+   * any case. */
+  {
+    g_autofree char *name = g_strndup (coordinator, strcspn (coordinator, "("));
+    g_autofree char *shouted = NULL;
+
+    g_strstrip (name);
+    shouted = g_utf8_strup (name, -1);
+    g_assert_cmpstr (name, !=, coordinator);
+    kith_caseload_set_filter (caseload, KITH_CASELOAD_FILTER_MINE, shouted, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (caseload)), ==, n);
+    /* A first name alone is not enough. */
+    name[strcspn (name, " ")] = '\0';
+    kith_caseload_set_filter (caseload, KITH_CASELOAD_FILTER_MINE, name, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (caseload)), ==, 0);
+  }
   kith_caseload_set_filter (caseload, 0, NULL, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (caseload)), ==, PEOPLE);
 

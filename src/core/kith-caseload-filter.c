@@ -180,7 +180,7 @@ kith_store_filter_patients (KithStore                    *store,
   GArray *shown;
   Facts *facts;
   guint32 today;
-  guint32 mine = NO_COORDINATOR;
+  g_autofree gboolean *is_mine = NULL;
   guint on;
 
   g_return_val_if_fail (KITH_IS_STORE (store), NULL);
@@ -204,13 +204,19 @@ kith_store_filter_patients (KithStore                    *store,
                       g_date_time_get_year (now));
       today = g_date_get_julian (&date);
     }
+  /* The professional's name matches the co-ordinator as the care team
+   * names them, "Tunde Afolabi" or "Tunde Afolabi (Care co-ordinator)",
+   * in any case. */
+  is_mine = g_new0 (gboolean, facts->coordinators->len + 1);
   if (spec->coordinator && *spec->coordinator)
     {
-      g_autofree char *folded = g_utf8_casefold (spec->coordinator, -1);
+      g_autofree char *stripped = g_strstrip (g_strdup (spec->coordinator));
+      g_autofree char *folded = g_utf8_casefold (stripped, -1);
+      g_autofree char *with_role = g_strconcat (folded, " (", NULL);
 
-      for (guint i = 0; i < facts->coordinators->len; i++)
-        if (strcmp (facts->coordinators->pdata[i], folded) == 0)
-          mine = i;
+      for (guint i = 0; *folded && i < facts->coordinators->len; i++)
+        is_mine[i] = strcmp (facts->coordinators->pdata[i], folded) == 0 ||
+                     g_str_has_prefix (facts->coordinators->pdata[i], with_role);
     }
 
   on = spec->filters & ((1u << KITH_CASELOAD_N_FILTERS) - 1);
@@ -222,7 +228,7 @@ kith_store_filter_patients (KithStore                    *store,
 
       if (pid < 0 || (gsize) pid >= facts->n)
         continue;
-      if (mine != NO_COORDINATOR && facts->coordinator[pid] == mine)
+      if (facts->coordinator[pid] != NO_COORDINATOR && is_mine[facts->coordinator[pid]])
         passes |= KITH_CASELOAD_FILTER_MINE;
       if (facts->tier[pid] && (spec->tiers & KITH_CASELOAD_TIER (facts->tier[pid] - 1)))
         passes |= KITH_CASELOAD_FILTER_TIER;
