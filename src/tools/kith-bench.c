@@ -229,6 +229,55 @@ bench_open_person (KithStore    *store,
            percentile_ms (samples, 50), percentile_ms (samples, 95), percentile_ms (samples, 100));
 }
 
+/* The co-ordinator's filters (issue 6): every combination, with a name, some
+ * tiers and a search now and then, each with all five counts. The first
+ * call reads the patient index into memory; it is timed on its own. */
+static void
+bench_filters (KithStore    *store,
+               KithCaseload *caseload)
+{
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autofree char *coordinator = NULL;
+  static const char * const queries[] = { NULL, NULL, NULL, "s", "mar", "999 0" };
+  gint64 t0, first;
+
+  for (guint i = 0; coordinator == NULL && i < g_list_model_get_n_items (G_LIST_MODEL (caseload)); i++)
+    {
+      g_autoptr(KithCaseloadEntry) entry = g_list_model_get_item (G_LIST_MODEL (caseload), i);
+
+      coordinator = g_strdup (kith_caseload_entry_get_coordinator (entry));
+    }
+
+  t0 = now_ns ();
+  {
+    KithCaseloadFilterSpec spec = { KITH_CASELOAD_FILTER_REVIEW_OVERDUE, NULL, 0, NULL };
+    g_autoptr(GArray) shown = kith_store_filter_patients (store, NULL, &spec, NULL, NULL);
+  }
+  first = now_ns () - t0;
+
+  for (guint i = 0; i < 500; i++)
+    {
+      guint counts[KITH_CASELOAD_N_FILTERS];
+      KithCaseloadFilterSpec spec = { i % (1u << KITH_CASELOAD_N_FILTERS), coordinator,
+                                      (guint) g_rand_int_range (rand, 1, 16), NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) shown = NULL;
+      gint64 dt;
+
+      t0 = now_ns ();
+      shown = kith_store_filter_patients (store, queries[g_rand_int_range (rand, 0, G_N_ELEMENTS (queries))],
+                                          &spec, counts, &error);
+      dt = now_ns () - t0;
+      if (shown == NULL)
+        g_printerr ("kith-bench: filtering failed: %s\n", error->message);
+      g_array_append_val (samples, dt);
+    }
+  g_print ("caseload filters with all counts (500 combinations): p50 %.2f ms, p95 %.2f ms, max %.2f ms "
+           "(first, reading the index: %.1f ms)\n",
+           percentile_ms (samples, 50), percentile_ms (samples, 95), percentile_ms (samples, 100), first / 1e6);
+}
+
 /* Starts @program with @envp and waits for its "first-frame" line. Returns
  * the wall time from spawn to that line in ms, and the child's peak RSS. */
 static double
@@ -1584,6 +1633,7 @@ main (int   argc,
 
   bench_search (store, caseload, queries);
   bench_open_person (store, caseload);
+  bench_filters (store, caseload);
   g_print ("kith-bench peak RSS: %.1f MB\n", peak_rss_kb () / 1024.0);
 
   if (app && empty_window)
