@@ -196,24 +196,6 @@ ensure_array (JsonObject *object,
   return json_node_get_array (node);
 }
 
-static JsonArray *
-get_array (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static JsonObject *
 array_object (JsonArray *array,
               guint      i)
@@ -272,7 +254,7 @@ static const char *
 part_string (JsonObject *extension,
              const char *url)
 {
-  JsonArray *parts = get_array (extension, "extension");
+  JsonArray *parts = kith_fhir_get_array (extension, "extension");
 
   for (guint i = 0; parts && i < json_array_get_length (parts); i++)
     {
@@ -315,7 +297,7 @@ list_complex (JsonObject *element,
 {
   g_autofree char *url = g_strconcat (KITH_FHIR_SD, name, NULL);
   GPtrArray *found = g_ptr_array_new ();
-  JsonArray *extensions = get_array (element, "extension");
+  JsonArray *extensions = kith_fhir_get_array (element, "extension");
 
   for (guint i = 0; extensions && i < json_array_get_length (extensions); i++)
     {
@@ -333,7 +315,7 @@ remove_complex (JsonObject *element,
                 const char *id)
 {
   g_autofree char *url = g_strconcat (KITH_FHIR_SD, name, NULL);
-  JsonArray *extensions = get_array (element, "extension");
+  JsonArray *extensions = kith_fhir_get_array (element, "extension");
 
   for (guint i = 0; extensions && i < json_array_get_length (extensions); i++)
     {
@@ -407,7 +389,7 @@ find_contained (KithCarePlan *self,
                 const char   *type,
                 const char   *id)
 {
-  JsonArray *contained = get_array (self->plan, "contained");
+  JsonArray *contained = kith_fhir_get_array (self->plan, "contained");
 
   for (guint i = 0; contained && i < json_array_get_length (contained); i++)
     {
@@ -425,7 +407,7 @@ list_contained (KithCarePlan *self,
                 const char   *type)
 {
   GPtrArray *found = g_ptr_array_new ();
-  JsonArray *contained = get_array (self->plan, "contained");
+  JsonArray *contained = kith_fhir_get_array (self->plan, "contained");
 
   for (guint i = 0; contained && i < json_array_get_length (contained); i++)
     {
@@ -444,8 +426,8 @@ remove_contained (KithCarePlan *self,
                   const char   *id,
                   const char   *reference_member)
 {
-  JsonArray *contained = get_array (self->plan, "contained");
-  JsonArray *references = get_array (self->plan, reference_member);
+  JsonArray *contained = kith_fhir_get_array (self->plan, "contained");
+  JsonArray *references = kith_fhir_get_array (self->plan, reference_member);
   g_autofree char *local_ref = g_strdup_printf ("#%s", id);
   gboolean removed = FALSE;
 
@@ -464,7 +446,7 @@ remove_contained (KithCarePlan *self,
   for (guint i = 0; references && i < json_array_get_length (references); i++)
     {
       JsonObject *ref = array_object (references, i);
-      JsonObject *inner = get_object (ref, "reference");   /* activity.reference */
+      JsonObject *inner = kith_fhir_get_object (ref, "reference");   /* activity.reference */
       const char *target = inner ? kith_fhir_get_string (inner, "reference") : kith_fhir_get_string (ref, "reference");
 
       if (g_strcmp0 (target, local_ref) == 0)
@@ -501,7 +483,7 @@ add_contained (KithCarePlan *self,
 static const char *
 patient_reference (KithCarePlan *self)
 {
-  return kith_fhir_get_string (get_object (self->plan, "subject"), "reference");
+  return kith_fhir_get_string (kith_fhir_get_object (self->plan, "subject"), "reference");
 }
 
 static JsonObject *
@@ -533,7 +515,7 @@ kith_care_plan_new_from_json (JsonObject  *care_plan,
 
   if (g_strcmp0 (kith_fhir_get_string (care_plan, "resourceType"), "CarePlan") != 0 ||
       !kith_fhir_is_valid_id (kith_fhir_get_string (care_plan, "id")) ||
-      kith_fhir_reference_id (kith_fhir_get_string (get_object (care_plan, "subject"), "reference"), "Patient") == NULL)
+      kith_fhir_reference_id (kith_fhir_get_string (kith_fhir_get_object (care_plan, "subject"), "reference"), "Patient") == NULL)
     {
       g_set_error_literal (error, KITH_CARE_PLAN_ERROR, KITH_CARE_PLAN_ERROR_INVALID,
                            _("The record is not a care plan for a person"));
@@ -618,7 +600,7 @@ last_assessment_answer (KithStore  *store,
   if (id == NULL || !(response = kith_store_read_resource (store, "QuestionnaireResponse", id, NULL)))
     return NULL;
 
-  g_queue_push_tail (&queue, get_array (response, "item"));
+  g_queue_push_tail (&queue, kith_fhir_get_array (response, "item"));
   while (!g_queue_is_empty (&queue))
     {
       JsonArray *items = g_queue_pop_head (&queue);
@@ -626,7 +608,7 @@ last_assessment_answer (KithStore  *store,
       for (guint i = 0; items && i < json_array_get_length (items); i++)
         {
           JsonObject *item = array_object (items, i);
-          JsonArray *answers = get_array (item, "answer");
+          JsonArray *answers = kith_fhir_get_array (item, "answer");
 
           if (item == NULL)
             continue;
@@ -638,8 +620,8 @@ last_assessment_answer (KithStore  *store,
               g_queue_clear (&queue);
               return g_strdup (text);
             }
-          if (get_array (item, "item"))
-            g_queue_push_tail (&queue, get_array (item, "item"));
+          if (kith_fhir_get_array (item, "item"))
+            g_queue_push_tail (&queue, kith_fhir_get_array (item, "item"));
         }
     }
   return NULL;
@@ -689,7 +671,7 @@ kith_care_plan_new_for_patient (KithStore   *store,
   if ((teams = kith_store_list_for_patient (store, "CareTeam", patient_id, NULL)) != NULL)
     for (guint t = 0; t < teams->len; t++)
       {
-        JsonArray *participants = get_array (teams->pdata[t], "participant");
+        JsonArray *participants = kith_fhir_get_array (teams->pdata[t], "participant");
 
         if (g_strcmp0 (kith_fhir_get_string (teams->pdata[t], "status"), "active") != 0)
           continue;
@@ -700,7 +682,7 @@ kith_care_plan_new_for_patient (KithStore   *store,
       }
   {
     /* Give every copied participant an id, so edits merge by member. */
-    JsonArray *participants = get_array (team, "participant");
+    JsonArray *participants = kith_fhir_get_array (team, "participant");
 
     for (guint p = 0; p < json_array_get_length (participants); p++)
       {
@@ -748,7 +730,7 @@ kith_care_plan_new_for_patient (KithStore   *store,
             strstr (json, "\"confirmed\"") == NULL)
           continue;
         ref = kith_fhir_new_reference ("Condition", kith_fhir_get_string (condition, "id"),
-                                       kith_fhir_get_string (get_object (condition, "code"), "text"));
+                                       kith_fhir_get_string (kith_fhir_get_object (condition, "code"), "text"));
         json_array_add_object_element (ensure_array (self->plan, "addresses"), ref);
       }
 
@@ -1029,12 +1011,12 @@ static KithGoal *
 goal_from_json (JsonObject *resource)
 {
   KithGoal *goal = g_new0 (KithGoal, 1);
-  JsonArray *addresses = get_array (resource, "addresses");
+  JsonArray *addresses = kith_fhir_get_array (resource, "addresses");
   JsonNode *measure = kith_fhir_get_extension (resource, KITH_FHIR_SD "goal-measure", "valueString");
 
   goal->id = g_strdup (kith_fhir_get_string (resource, "id"));
-  goal->text = g_strdup (kith_fhir_get_string (get_object (resource, "description"), "text"));
-  goal->expressed_by = g_strdup (kith_fhir_get_string (get_object (resource, "expressedBy"), "display"));
+  goal->text = g_strdup (kith_fhir_get_string (kith_fhir_get_object (resource, "description"), "text"));
+  goal->expressed_by = g_strdup (kith_fhir_get_string (kith_fhir_get_object (resource, "expressedBy"), "display"));
   goal->measure = g_strdup (measure ? json_node_get_string (measure) : NULL);
   goal->achieved = g_strcmp0 (kith_fhir_get_string (resource, "lifecycleStatus"), "completed") == 0;
   if (addresses && json_array_get_length (addresses) > 0)
@@ -1163,12 +1145,12 @@ action_from_json (JsonObject *resource)
   KithAction *action = g_new0 (KithAction, 1);
   const char *status = kith_fhir_get_string (resource, "status");
   JsonNode *kind = kith_fhir_get_extension (resource, KITH_FHIR_SD "owner-kind", "valueCode");
-  const char *focus = kith_fhir_get_string (get_object (resource, "focus"), "reference");
+  const char *focus = kith_fhir_get_string (kith_fhir_get_object (resource, "focus"), "reference");
 
   action->id = g_strdup (kith_fhir_get_string (resource, "id"));
   action->text = g_strdup (kith_fhir_get_string (resource, "description"));
-  action->owner = g_strdup (kith_fhir_get_string (get_object (resource, "owner"), "display"));
-  action->due = g_strdup (kith_fhir_get_string (get_object (get_object (resource, "restriction"), "period"), "end"));
+  action->owner = g_strdup (kith_fhir_get_string (kith_fhir_get_object (resource, "owner"), "display"));
+  action->due = g_strdup (kith_fhir_get_string (kith_fhir_get_object (kith_fhir_get_object (resource, "restriction"), "period"), "end"));
   for (guint i = 0; i < G_N_ELEMENTS (action_statuses); i++)
     if (g_strcmp0 (status, action_statuses[i].fhir) == 0)
       action->status = action_statuses[i].status;
@@ -1386,15 +1368,15 @@ static KithTeamMember *
 member_from_json (JsonObject *participant)
 {
   KithTeamMember *member = g_new0 (KithTeamMember, 1);
-  JsonArray *roles = get_array (participant, "role");
+  JsonArray *roles = kith_fhir_get_array (participant, "role");
   JsonNode *phone = kith_fhir_get_extension (participant, KITH_FHIR_SD "member-phone", "valueString");
   JsonNode *hours = kith_fhir_get_extension (participant, KITH_FHIR_SD "member-hours", "valueString");
 
   member->id = g_strdup (kith_fhir_get_string (participant, "id"));
-  member->name = g_strdup (kith_fhir_get_string (get_object (participant, "member"), "display"));
+  member->name = g_strdup (kith_fhir_get_string (kith_fhir_get_object (participant, "member"), "display"));
   for (guint i = 0; roles && i < json_array_get_length (roles) && member->role == NULL; i++)
     {
-      JsonArray *codings = get_array (array_object (roles, i), "coding");
+      JsonArray *codings = kith_fhir_get_array (array_object (roles, i), "coding");
 
       for (guint c = 0; codings && c < json_array_get_length (codings); c++)
         if (g_strcmp0 (kith_fhir_get_string (array_object (codings, c), "system"), CARE_TEAM_ROLE_SYSTEM) == 0)
@@ -1416,7 +1398,7 @@ kith_care_plan_list_team (KithCarePlan *self)
 
   g_return_val_if_fail (KITH_IS_CARE_PLAN (self), members);
 
-  participants = get_array (team (self, FALSE), "participant");
+  participants = kith_fhir_get_array (team (self, FALSE), "participant");
   for (guint i = 0; participants && i < json_array_get_length (participants); i++)
     if (array_object (participants, i))
       g_ptr_array_add (members, member_from_json (array_object (participants, i)));
@@ -1486,7 +1468,7 @@ kith_care_plan_remove_team_member (KithCarePlan *self,
 
   g_return_val_if_fail (KITH_IS_CARE_PLAN (self), FALSE);
 
-  participants = get_array (team (self, FALSE), "participant");
+  participants = kith_fhir_get_array (team (self, FALSE), "participant");
   for (guint i = 0; participants && i < json_array_get_length (participants); i++)
     if (g_strcmp0 (kith_fhir_get_string (array_object (participants, i), "id"), member_id) == 0)
       {
@@ -1587,7 +1569,7 @@ part_strings (JsonObject *extension,
               const char *url)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonArray *parts = get_array (extension, "extension");
+  JsonArray *parts = kith_fhir_get_array (extension, "extension");
 
   for (guint i = 0; parts && i < json_array_get_length (parts); i++)
     {

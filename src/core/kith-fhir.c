@@ -243,15 +243,22 @@ kith_fhir_reference_id (const char *reference,
   return reference + len + 1;
 }
 
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
+JsonObject *
+kith_fhir_get_object (JsonObject *object,
+                      const char *member)
 {
   JsonNode *node = object ? json_object_get_member (object, member) : NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+kith_fhir_get_array (JsonObject *object,
+                     const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
 JsonNode *
@@ -394,7 +401,7 @@ kith_fhir_resource_patient (JsonObject *resource)
 
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     {
-      JsonObject *ref = get_object (resource, members[i]);
+      JsonObject *ref = kith_fhir_get_object (resource, members[i]);
       const char *id = kith_fhir_reference_id (kith_fhir_get_string (ref, "reference"), "Patient");
 
       if (id != NULL)
@@ -406,13 +413,13 @@ kith_fhir_resource_patient (JsonObject *resource)
 const char *
 kith_fhir_get_version_id (JsonObject *resource)
 {
-  return kith_fhir_get_string (get_object (resource, "meta"), "versionId");
+  return kith_fhir_get_string (kith_fhir_get_object (resource, "meta"), "versionId");
 }
 
 const char *
 kith_fhir_get_last_updated (JsonObject *resource)
 {
-  return kith_fhir_get_string (get_object (resource, "meta"), "lastUpdated");
+  return kith_fhir_get_string (kith_fhir_get_object (resource, "meta"), "lastUpdated");
 }
 
 void
@@ -420,7 +427,7 @@ kith_fhir_set_meta (JsonObject *resource,
                     const char *version_id,
                     const char *last_updated)
 {
-  JsonObject *meta = get_object (resource, "meta");
+  JsonObject *meta = kith_fhir_get_object (resource, "meta");
 
   if (meta == NULL)
     {

@@ -37,6 +37,11 @@ char       *kith_fhir_to_string          (JsonObject  *resource,
                                           gboolean     pretty);
 const char *kith_fhir_get_string         (JsonObject  *object,
                                           const char  *member);
+/* A member that is an object or an array, or NULL (also for a NULL @object). */
+JsonObject *kith_fhir_get_object         (JsonObject  *object,
+                                          const char  *member);
+JsonArray  *kith_fhir_get_array          (JsonObject  *object,
+                                          const char  *member);
 const char *kith_fhir_reference_id       (const char  *reference,
                                           const char  *expected_type);
 /* The Patient id a resource belongs to (itself for a Patient), or NULL */

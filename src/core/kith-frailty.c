@@ -236,15 +236,6 @@ concept_has_code (JsonObject *concept,
   return FALSE;
 }
 
-static JsonObject *
-member_object (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* The text, and every coding's display, lowercased, one per line. */
 static char *
 concept_words (JsonObject *concept)
@@ -288,8 +279,8 @@ has_phrase (const char *text,
 static gboolean
 is_current_diagnosis (JsonObject *condition)
 {
-  JsonObject *clinical = member_object (condition, "clinicalStatus");
-  JsonObject *verification = member_object (condition, "verificationStatus");
+  JsonObject *clinical = kith_fhir_get_object (condition, "clinicalStatus");
+  JsonObject *verification = kith_fhir_get_object (condition, "verificationStatus");
   JsonNode *categories = json_object_get_member (condition, "category");
 
   if (g_strcmp0 (kith_fhir_get_string (condition, "resourceType"), "Condition") != 0)
@@ -349,7 +340,7 @@ kith_frailty_compute_from_resources (GPtrArray *conditions,
   for (guint c = 0; conditions && c < conditions->len; c++)
     {
       JsonObject *condition = conditions->pdata[c];
-      JsonObject *code = member_object (condition, "code");
+      JsonObject *code = kith_fhir_get_object (condition, "code");
 
       if (code == NULL || !is_current_diagnosis (condition))
         continue;
@@ -365,7 +356,7 @@ kith_frailty_compute_from_resources (GPtrArray *conditions,
 
       for (guint c = 0; evidence == NULL && c < current->len; c++)
         {
-          JsonObject *code = member_object (current->pdata[c], "code");
+          JsonObject *code = kith_fhir_get_object (current->pdata[c], "code");
           gboolean found = FALSE;
 
           for (guint i = 0; !found && deficit->codes[i]; i++)

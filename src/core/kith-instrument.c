@@ -227,15 +227,6 @@ invalid (KithInstrument  *self,
   return FALSE;
 }
 
-static JsonArray *
-get_array (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 static JsonObject *
 array_object (JsonArray *array,
               guint      i)
@@ -251,7 +242,7 @@ extension_parts (JsonObject *extension,
                  const char *url)
 {
   GPtrArray *parts = g_ptr_array_new ();
-  JsonArray *list = get_array (extension, "extension");
+  JsonArray *list = kith_fhir_get_array (extension, "extension");
 
   for (guint i = 0; list && i < json_array_get_length (list); i++)
     {
@@ -313,7 +304,7 @@ simple_extension (JsonObject *element,
                   const char *url,
                   const char *value_member)
 {
-  JsonArray *list = get_array (element, "extension");
+  JsonArray *list = kith_fhir_get_array (element, "extension");
 
   for (guint i = 0; list && i < json_array_get_length (list); i++)
     {
@@ -410,7 +401,7 @@ read_items (KithInstrument  *self,
 
       if (item->type == KITH_ITEM_CHOICE)
         {
-          JsonArray *options = get_array (object, "answerOption");
+          JsonArray *options = kith_fhir_get_array (object, "answerOption");
 
           item->options = g_ptr_array_new_with_free_func ((GDestroyNotify) answer_option_free);
           for (guint o = 0; options && o < json_array_get_length (options); o++)
@@ -444,7 +435,7 @@ read_items (KithInstrument  *self,
           g_hash_table_insert (self->same_as, g_strdup (item->link_id), g_strdup (json_node_get_string (same)));
       }
 
-      if (!read_items (self, get_array (object, "item"), depth + 1, error))
+      if (!read_items (self, kith_fhir_get_array (object, "item"), depth + 1, error))
         return FALSE;
     }
   return TRUE;
@@ -590,7 +581,7 @@ kith_instrument_new_from_json (JsonObject  *questionnaire,
                                GError     **error)
 {
   g_autoptr(KithInstrument) self = g_object_new (KITH_TYPE_INSTRUMENT, NULL);
-  JsonArray *extensions = get_array (questionnaire, "extension");
+  JsonArray *extensions = kith_fhir_get_array (questionnaire, "extension");
   gboolean seen_instrument = FALSE;
 
   g_return_val_if_fail (questionnaire != NULL, NULL);
@@ -614,7 +605,7 @@ kith_instrument_new_from_json (JsonObject  *questionnaire,
       return NULL;
     }
 
-  if (!read_items (self, get_array (questionnaire, "item"), 0, error))
+  if (!read_items (self, kith_fhir_get_array (questionnaire, "item"), 0, error))
     return NULL;
 
   for (guint i = 0; extensions && i < json_array_get_length (extensions); i++)
@@ -954,7 +945,7 @@ static gboolean
 read_answer_node (JsonObject  *item,
                   KithAnswer  *answer)
 {
-  JsonArray *answers = get_array (item, "answer");
+  JsonArray *answers = kith_fhir_get_array (item, "answer");
   JsonObject *first;
   JsonNode *node;
   JsonNode *absent = simple_extension (item, DATA_ABSENT_URL, "valueCode");
@@ -1055,7 +1046,7 @@ read_response_items (KithAnswerSet  *self,
       if (!ok)
         return FALSE;
 
-      if (!read_response_items (self, get_array (item, "item"), error))
+      if (!read_response_items (self, kith_fhir_get_array (item, "item"), error))
         return FALSE;
     }
   return TRUE;
@@ -1094,7 +1085,7 @@ kith_answer_set_new_from_response (KithInstrument  *instrument,
     }
 
   self = kith_answer_set_new (instrument);
-  if (!read_response_items (self, get_array (response, "item"), error))
+  if (!read_response_items (self, kith_fhir_get_array (response, "item"), error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -1187,7 +1178,7 @@ build_items (KithAnswerSet *self,
       const char *link_id = kith_fhir_get_string (def, "linkId");
       const KithInstrumentItem *item = kith_instrument_lookup_item (self->instrument, link_id);
       const KithAnswer *answer = kith_answer_set_lookup (self, link_id);
-      JsonArray *children = get_array (def, "item");
+      JsonArray *children = kith_fhir_get_array (def, "item");
       JsonObject *object = NULL;
 
       if (item == NULL)
@@ -1222,7 +1213,7 @@ JsonArray *
 kith_answer_set_to_items (KithAnswerSet *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return build_items (self, get_array (self->instrument->questionnaire, "item"));
+  return build_items (self, kith_fhir_get_array (self->instrument->questionnaire, "item"));
 }
 
 GStrv

@@ -49,15 +49,6 @@ kith_risk_is_tier (const char *tier)
 }
 
 static JsonObject *
-member_object (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonObject *
 first_object (JsonObject *object,
               const char *member)
 {
@@ -79,7 +70,7 @@ first_code (JsonObject *concept)
 static const char *
 method_of (JsonObject *risk)
 {
-  return first_code (member_object (risk, "method"));
+  return first_code (kith_fhir_get_object (risk, "method"));
 }
 
 static gboolean
@@ -322,12 +313,12 @@ kith_risk_list (KithStore   *store,
 
       entry->id = g_strdup (kith_fhir_get_string (risk, "id"));
       entry->method = g_strdup (method);
-      entry->tool = g_strdup (kith_fhir_get_string (member_object (risk, "method"), "text"));
+      entry->tool = g_strdup (kith_fhir_get_string (kith_fhir_get_object (risk, "method"), "text"));
       entry->tool_version = g_strdup (string_extension (risk, EXT_TOOL_VERSION));
-      entry->tier = g_strdup (first_code (member_object (prediction, "qualitativeRisk")));
+      entry->tier = g_strdup (first_code (kith_fhir_get_object (prediction, "qualitativeRisk")));
       entry->score = g_strdup (string_extension (prediction, EXT_SCORE));
       entry->reason = g_strdup (kith_fhir_get_string (first_object (risk, "note"), "text"));
-      entry->who = g_strdup (kith_fhir_get_string (member_object (risk, "performer"), "display"));
+      entry->who = g_strdup (kith_fhir_get_string (kith_fhir_get_object (risk, "performer"), "display"));
       entry->when = g_strdup (kith_fhir_get_string (risk, "occurrenceDateTime"));
       /* Newest first: an override is withdrawn when a newer withdrawal or
        * override came after it. */
@@ -367,7 +358,7 @@ kith_risk_find_override_tier (GPtrArray *risk_assessments)
   if (newest == NULL || g_strcmp0 (method_of (newest), METHOD_OVERRIDE) != 0)
     return NULL;
   {
-    const char *tier = first_code (member_object (first_object (newest, "prediction"), "qualitativeRisk"));
+    const char *tier = first_code (kith_fhir_get_object (first_object (newest, "prediction"), "qualitativeRisk"));
 
     return kith_risk_is_tier (tier) ? tier : NULL;
   }

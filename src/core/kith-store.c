@@ -726,12 +726,9 @@ find_next_action_due (JsonObject  *plan,
     {
       JsonNode *member = json_array_get_element (json_node_get_array (contained), c);
       JsonObject *task = JSON_NODE_HOLDS_OBJECT (member) ? json_node_get_object (member) : NULL;
-      JsonNode *restriction = task ? json_object_get_member (task, "restriction") : NULL;
-      JsonNode *period = restriction && JSON_NODE_HOLDS_OBJECT (restriction)
-                         ? json_object_get_member (json_node_get_object (restriction), "period") : NULL;
       const char *status = kith_fhir_get_string (task, "status");
-      const char *due = period && JSON_NODE_HOLDS_OBJECT (period)
-                        ? kith_fhir_get_string (json_node_get_object (period), "end") : NULL;
+      const char *due = kith_fhir_get_string (kith_fhir_get_object (kith_fhir_get_object (task, "restriction"), "period"),
+                                              "end");
 
       if (g_strcmp0 (kith_fhir_get_string (task, "resourceType"), "Task") != 0 || due == NULL ||
           g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "cancelled") == 0 ||

@@ -765,24 +765,6 @@ push_one (Cycle       *cycle,
 /* Entries per Bundle: well inside the server's request size limit. */
 #define BATCH_MAX 50
 
-static JsonObject *
-member_object (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-member_array (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 typedef struct
 {
   char       *type;
@@ -896,7 +878,7 @@ push_batch (Cycle      *cycle,
   reply_clear (&reply);
   if (response == NULL)
     return FALSE;
-  entries = member_array (response, "entry");
+  entries = kith_fhir_get_array (response, "entry");
   if (g_strcmp0 (kith_fhir_get_string (response, "type"), "transaction-response") != 0 ||
       entries == NULL || json_array_get_length (entries) != count)
     {
@@ -913,8 +895,8 @@ push_batch (Cycle      *cycle,
       Queued *queued = queue->pdata[first + i];
       JsonNode *node = json_array_get_element (entries, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      JsonObject *answer = member_object (entry, "response");
-      JsonObject *returned = member_object (entry, "resource");
+      JsonObject *answer = kith_fhir_get_object (entry, "response");
+      JsonObject *returned = kith_fhir_get_object (entry, "resource");
       g_autofree char *server_version = version_from_etag (kith_fhir_get_string (answer, "etag"));
       const char *modified = kith_fhir_get_string (answer, "lastModified");
       g_autoptr(JsonObject) stored = NULL;
