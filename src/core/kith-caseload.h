@@ -70,9 +70,12 @@ typedef enum
   KITH_CASELOAD_FILTER_REVIEW_OVERDUE = 1 << 2,
   KITH_CASELOAD_FILTER_ACTION_OVERDUE = 1 << 3,
   KITH_CASELOAD_FILTER_ALERT_OPEN     = 1 << 4,  /* a safety alert waits for an action */
+  KITH_CASELOAD_FILTER_TEAM           = 1 << 5,  /* cared for by the named team */
+  KITH_CASELOAD_FILTER_DISCHARGED     = 1 << 6,  /* discharged in the last 14 days, not yet followed up */
+  KITH_CASELOAD_FILTER_VIRTUAL_WARD   = 1 << 7,  /* on the virtual ward now */
 } KithCaseloadFilter;
 
-#define KITH_CASELOAD_N_FILTERS 5
+#define KITH_CASELOAD_N_FILTERS 8
 
 /* Tiers for KITH_CASELOAD_FILTER_TIER, as a mask of 1 << KithFrailtyBand. */
 #define KITH_CASELOAD_TIER(band) (1u << (band))
@@ -81,6 +84,7 @@ typedef struct
 {
   KithCaseloadFilter  filters;
   const char         *coordinator;   /* for MINE: the professional's name */
+  const char         *team;          /* for TEAM: the team's name */
   guint               tiers;         /* for TIER */
   const GDate        *today;         /* NULL: today */
 } KithCaseloadFilterSpec;

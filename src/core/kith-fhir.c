@@ -26,6 +26,7 @@ static const char * const known_types[] = {
   "Condition",
   "Consent",
   "Encounter",
+  "EpisodeOfCare",          /* the virtual ward */
   "Flag",
   "Goal",
   "MedicationRequest",      /* counted for polypharmacy in the frailty index */
@@ -372,8 +373,15 @@ kith_fhir_resource_code (JsonObject *resource)
     return kith_fhir_get_string (resource, "questionnaire");
   if (g_strcmp0 (type, "Observation") == 0)
     return first_coding_code (json_object_get_member (resource, "code"));
-  if (g_strcmp0 (type, "Condition") == 0 || g_strcmp0 (type, "Flag") == 0)
+  if (g_strcmp0 (type, "Condition") == 0 || g_strcmp0 (type, "Flag") == 0 ||
+      g_strcmp0 (type, "ServiceRequest") == 0)
     return first_coding_code (json_object_get_member (resource, "category"));
+  /* The referrals inbox, the diary and the meetings list find these by
+   * code (kith_store_list_by_code()). */
+  if (g_strcmp0 (type, "Task") == 0)
+    return first_coding_code (json_object_get_member (resource, "code"));
+  if (g_strcmp0 (type, "Encounter") == 0 || g_strcmp0 (type, "EpisodeOfCare") == 0)
+    return first_coding_code (json_object_get_member (resource, "type"));
   return NULL;
 }
 

@@ -97,6 +97,16 @@ GPtrArray  *kith_store_list_for_patient     (KithStore    *self,
                                              GError      **error);
 gint64      kith_store_count_resources      (KithStore    *self,
                                              const char   *type);
+/* Current resources of @type whose code is @code and, unless NULL, whose
+ * status is @status, across everyone, newest first (JsonObject, transfer
+ * full). The code is kith_fhir_resource_code(): a Task's code, the type of
+ * an Encounter or EpisodeOfCare, a ServiceRequest's category. Indexed, for
+ * the referrals inbox, the diary and the meetings list. */
+GPtrArray  *kith_store_list_by_code         (KithStore    *self,
+                                             const char   *type,
+                                             const char   *code,
+                                             const char   *status,
+                                             GError      **error);
 
 KithPatient *kith_store_load_patient        (KithStore    *self,
                                              const char   *id,
