@@ -17,6 +17,7 @@
 #include "kith-core.h"
 
 #define PEOPLE 240
+#define TEAM "North locality team"
 
 typedef struct
 {
@@ -40,11 +41,12 @@ shared_fill (Fixture *f)
   f->path = g_build_filename (f->dir, "kith.db", NULL);
   f->store = kith_store_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_true (kith_demo_caseload_fill (f->store, PEOPLE, 7, &error));
-  g_assert_no_error (error);
-  /* The demo's dates are around its reference day, 1 January 2026. */
+  /* The demo's dates are around its reference day, 1 January 2026; its
+   * co-ordinator's day (discharges, the virtual ward) around this one. */
   g_date_clear (&f->today, 1);
   g_date_set_dmy (&f->today, 1, G_DATE_FEBRUARY, 2026);
+  g_assert_true (kith_demo_caseload_fill_for_day (f->store, PEOPLE, 7, &f->today, &error));
+  g_assert_no_error (error);
 
   /* The demo has no safety alerts: open one for every 60th person, and one
    * that has been acted on (inactive) for others. */
@@ -65,6 +67,23 @@ shared_fill (Fixture *f)
         g_assert_no_error (error);
         g_assert_true (kith_store_save_resource (f->store, flag, NULL, &error));
       }
+
+    /* The demo's virtual ward is a few in a thousand: make sure of some,
+     * with one already discharged from it. */
+    for (guint i = 5; i < PEOPLE; i += 40)
+      {
+        g_autoptr(KithCaseloadEntry) entry = g_list_model_get_item (G_LIST_MODEL (everyone), i);
+        g_autofree char *json = g_strdup_printf (
+          "{\"resourceType\":\"EpisodeOfCare\",\"id\":\"ward-%u\",\"status\":\"%s\","
+          "\"type\":[{\"coding\":[{\"system\":\"https://kith.example/fhir/CodeSystem/episode-type\","
+          "\"code\":\"virtual-ward\"}]}],\"patient\":{\"reference\":\"Patient/%s\"},"
+          "\"period\":{\"start\":\"2026-01-28\"}}",
+          i, i == 45 ? "finished" : "active", kith_caseload_entry_get_id (entry));
+        g_autoptr(JsonObject) episode = kith_fhir_parse_resource (json, -1, &error);
+
+        g_assert_no_error (error);
+        g_assert_true (kith_store_save_resource (f->store, episode, NULL, &error));
+      }
   }
 }
 
@@ -80,6 +99,64 @@ shared_remove (Fixture *f)
 }
 
 /* What one person passes, worked out from their record, not the index. */
+/* The team of the person's active care team, read from the record. */
+static gboolean
+in_team_slowly (GPtrArray  *teams,
+                const char *team)
+{
+  for (guint i = 0; i < teams->len; i++)
+    {
+      JsonArray *organizations = kith_fhir_get_array (teams->pdata[i], "managingOrganization");
+
+      if (g_strcmp0 (kith_fhir_get_string (teams->pdata[i], "status"), "active") == 0 &&
+          organizations && json_array_get_length (organizations) > 0)
+        return g_strcmp0 (kith_fhir_get_string (json_array_get_object_element (organizations, 0), "display"),
+                          team) == 0;
+    }
+  return FALSE;
+}
+
+/* Discharged in the 14 days up to @today with no contact on or after. */
+static gboolean
+awaiting_follow_up_slowly (GPtrArray   *encounters,
+                           const GDate *today)
+{
+  g_autofree char *latest = NULL;
+  GDate discharged;
+
+  for (guint i = 0; i < encounters->len; i++)
+    {
+      JsonObject *e = encounters->pdata[i];
+      const char *end = kith_fhir_get_string (kith_fhir_get_object (e, "period"), "end");
+
+      if (g_strcmp0 (kith_fhir_resource_code (e), "hospital-stay") == 0 && end &&
+          g_strcmp0 (kith_fhir_get_string (e, "status"), "finished") == 0 &&
+          (latest == NULL || strcmp (end, latest) > 0))
+        {
+          g_free (latest);
+          latest = g_strndup (end, 10);
+        }
+    }
+  if (latest == NULL)
+    return FALSE;
+  for (guint i = 0; i < encounters->len; i++)
+    {
+      JsonObject *e = encounters->pdata[i];
+      const char *code = kith_fhir_resource_code (e);
+      const char *start = kith_fhir_get_string (kith_fhir_get_object (e, "period"), "start");
+
+      if (g_strcmp0 (kith_fhir_get_string (e, "status"), "finished") == 0 && start &&
+          (g_strcmp0 (code, "phone") == 0 || g_strcmp0 (code, "home-visit") == 0 ||
+           g_strcmp0 (code, "clinic") == 0 || g_strcmp0 (code, "email") == 0) &&
+          strncmp (start, latest, 10) >= 0)
+        return FALSE;
+    }
+  g_date_clear (&discharged, 1);
+  g_date_set_parse (&discharged, latest);
+  g_assert_true (g_date_valid (&discharged));
+  return g_date_compare (&discharged, today) <= 0 && g_date_days_between (&discharged, today) <= 14;
+}
+
 static guint
 passes_slowly (Fixture            *f,
                KithCaseloadEntry  *entry,
@@ -120,6 +197,21 @@ passes_slowly (Fixture            *f,
     }
   if (kith_caseload_entry_get_open_alerts (entry) > 0)
     passes |= KITH_CASELOAD_FILTER_ALERT_OPEN;
+  {
+    g_autoptr(GPtrArray) teams = kith_store_list_for_patient (f->store, "CareTeam", id, &error);
+    g_autoptr(GPtrArray) encounters = kith_store_list_for_patient (f->store, "Encounter", id, &error);
+    g_autoptr(GPtrArray) episodes = kith_store_list_for_patient (f->store, "EpisodeOfCare", id, &error);
+
+    g_assert_no_error (error);
+    if (in_team_slowly (teams, TEAM))
+      passes |= KITH_CASELOAD_FILTER_TEAM;
+    if (awaiting_follow_up_slowly (encounters, &f->today))
+      passes |= KITH_CASELOAD_FILTER_DISCHARGED;
+    for (guint i = 0; i < episodes->len; i++)
+      if (g_strcmp0 (kith_fhir_get_string (episodes->pdata[i], "status"), "active") == 0 &&
+          g_strcmp0 (kith_fhir_resource_code (episodes->pdata[i]), "virtual-ward") == 0)
+        passes |= KITH_CASELOAD_FILTER_VIRTUAL_WARD;
+  }
   return passes;
 }
 
@@ -143,11 +235,11 @@ check_all_combinations (Fixture    *f,
       g_array_append_val (truth, passes);
     }
 
-  /* Every combination of the five filters: the people, and the counts. */
+  /* Every combination of the filters: the people, and the counts. */
   for (guint on = 0; on < (1u << KITH_CASELOAD_N_FILTERS); on++)
     {
       g_autoptr(GError) error = NULL;
-      KithCaseloadFilterSpec spec = { on, coordinator, tiers, &f->today };
+      KithCaseloadFilterSpec spec = { on, coordinator, tiers, &f->today, TEAM };
       guint counts[KITH_CASELOAD_N_FILTERS];
       guint expected[KITH_CASELOAD_N_FILTERS] = { 0 };
       g_autoptr(GArray) shown = kith_store_filter_patients (f->store, query, &spec, counts, &error);
@@ -197,7 +289,7 @@ test_every_filter (void)
   guint counts[KITH_CASELOAD_N_FILTERS];
   KithCaseloadFilterSpec spec = { 0, coordinator,
                                   KITH_CASELOAD_TIER (KITH_FRAILTY_MODERATE) | KITH_CASELOAD_TIER (KITH_FRAILTY_SEVERE),
-                                  &f->today };
+                                  &f->today, TEAM };
   g_autoptr(GArray) all = kith_store_filter_patients (f->store, NULL, &spec, counts, NULL);
 
   /* The demo has something for every filter, and not everyone passes any. */
@@ -392,6 +484,132 @@ test_override_history (void)
   }
 }
 
+/* Any column sorts the list, either way; no value sorts last; ties keep
+ * name order. */
+static void
+test_sort (void)
+{
+  Fixture *f = &shared;
+  g_autoptr(KithCaseload) caseload = kith_caseload_new (f->store);
+  g_autoptr(KithCaseload) by_name = kith_caseload_new (f->store);
+  static const char * const tiers[] = { "severe", "moderate", "mild", "fit" };
+
+  for (KithCaseloadSort sort = KITH_CASELOAD_SORT_NAME; sort <= KITH_CASELOAD_SORT_NEXT_REVIEW; sort++)
+    for (int descending = 0; descending < 2; descending++)
+      {
+        guint n, nulls_seen = 0;
+
+        kith_caseload_set_sort (caseload, sort, descending);
+        n = g_list_model_get_n_items (G_LIST_MODEL (caseload));
+        g_assert_cmpuint (n, ==, PEOPLE);
+        for (guint i = 1; i < n; i++)
+          {
+            g_autoptr(KithCaseloadEntry) a = g_list_model_get_item (G_LIST_MODEL (caseload), i - 1);
+            g_autoptr(KithCaseloadEntry) b = g_list_model_get_item (G_LIST_MODEL (caseload), i);
+            const char *va = NULL, *vb = NULL;
+            int order = 0;
+
+            switch (sort)
+              {
+              case KITH_CASELOAD_SORT_NAME:
+                va = kith_caseload_entry_get_list_name (a);
+                vb = kith_caseload_entry_get_list_name (b);
+                break;
+              case KITH_CASELOAD_SORT_NHS_NUMBER:
+                va = kith_caseload_entry_get_nhs_number (a);
+                vb = kith_caseload_entry_get_nhs_number (b);
+                break;
+              case KITH_CASELOAD_SORT_AGE:
+                /* Youngest first: the later birth date first. */
+                va = kith_caseload_entry_get_birth_date (b);
+                vb = kith_caseload_entry_get_birth_date (a);
+                break;
+              case KITH_CASELOAD_SORT_RISK_TIER:
+                for (guint t = 0; t < G_N_ELEMENTS (tiers); t++)
+                  {
+                    if (g_strcmp0 (kith_caseload_entry_get_risk_tier (a), tiers[t]) == 0)
+                      va = tiers[t];
+                    if (g_strcmp0 (kith_caseload_entry_get_risk_tier (b), tiers[t]) == 0)
+                      vb = tiers[t];
+                  }
+                break;
+              case KITH_CASELOAD_SORT_COORDINATOR:
+                va = kith_caseload_entry_get_coordinator (a);
+                vb = kith_caseload_entry_get_coordinator (b);
+                break;
+              case KITH_CASELOAD_SORT_NEXT_REVIEW:
+                va = kith_caseload_entry_get_next_review (a);
+                vb = kith_caseload_entry_get_next_review (b);
+                break;
+              }
+            if (sort == KITH_CASELOAD_SORT_AGE && (va == NULL || vb == NULL))
+              {
+                const char *t = va;   /* swapped above: swap back for the null check */
+                va = vb;
+                vb = t;
+              }
+            /* No value: only more of the same after it. */
+            if (va == NULL)
+              {
+                nulls_seen++;
+                g_assert_null (vb);
+                continue;
+              }
+            if (vb == NULL)
+              continue;
+            if (sort == KITH_CASELOAD_SORT_RISK_TIER)
+              {
+                guint ra = 0, rb = 0;
+
+                for (guint t = 0; t < G_N_ELEMENTS (tiers); t++)
+                  {
+                    if (g_strcmp0 (va, tiers[t]) == 0) ra = t;
+                    if (g_strcmp0 (vb, tiers[t]) == 0) rb = t;
+                  }
+                order = (ra > rb) - (ra < rb);
+              }
+            else if (sort == KITH_CASELOAD_SORT_COORDINATOR)
+              order = g_ascii_strcasecmp (va, vb);
+            else if (sort == KITH_CASELOAD_SORT_NAME)
+              order = 0;   /* the index's own collation; checked below */
+            else
+              order = strcmp (va, vb);
+            g_assert_cmpint (descending ? -order : order, <=, 0);
+            /* Ties: in name order, as the unsorted list has them. */
+            if (order == 0 && sort != KITH_CASELOAD_SORT_NAME)
+              {
+                guint pa = G_MAXUINT, pb = G_MAXUINT;
+
+                for (guint j = 0; j < PEOPLE && (pa == G_MAXUINT || pb == G_MAXUINT); j++)
+                  {
+                    g_autoptr(KithCaseloadEntry) e = g_list_model_get_item (G_LIST_MODEL (by_name), j);
+
+                    if (g_strcmp0 (kith_caseload_entry_get_id (e), kith_caseload_entry_get_id (a)) == 0)
+                      pa = j;
+                    if (g_strcmp0 (kith_caseload_entry_get_id (e), kith_caseload_entry_get_id (b)) == 0)
+                      pb = j;
+                  }
+                g_assert_cmpuint (pa, <, pb);
+              }
+          }
+        g_test_message ("sort %d%s: %u without a value", sort, descending ? " descending" : "", nulls_seen);
+      }
+
+  /* By name, descending, is the name order reversed. */
+  kith_caseload_set_sort (caseload, KITH_CASELOAD_SORT_NAME, TRUE);
+  {
+    g_autoptr(KithCaseloadEntry) last = g_list_model_get_item (G_LIST_MODEL (caseload), PEOPLE - 1);
+    g_autoptr(KithCaseloadEntry) first = g_list_model_get_item (G_LIST_MODEL (by_name), 0);
+
+    g_assert_cmpstr (kith_caseload_entry_get_id (last), ==, kith_caseload_entry_get_id (first));
+  }
+  /* Sorting keeps the filter. */
+  kith_caseload_set_filter (caseload, KITH_CASELOAD_FILTER_VIRTUAL_WARD, NULL, 0);
+  kith_caseload_set_sort (caseload, KITH_CASELOAD_SORT_AGE, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (caseload)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (caseload)), <, PEOPLE);
+}
+
 /* A store from before the risk columns gets them filled on opening. */
 static void
 test_migration_fills_columns (void)
@@ -444,6 +662,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/caseload-filter/every-filter", test_every_filter);
   g_test_add_func ("/caseload-filter/model", test_caseload_model);
+  g_test_add_func ("/caseload-filter/sort", test_sort);
   g_test_add_func ("/caseload-filter/override-history", test_override_history);
   g_test_add_func ("/caseload-filter/migration-fills-columns", test_migration_fills_columns);
 

@@ -361,6 +361,9 @@ struct _KithCaseload
   KithCaseloadFilter filters;
   char      *coordinator;   /* for KITH_CASELOAD_FILTER_MINE */
   guint      tiers;         /* for KITH_CASELOAD_FILTER_TIER */
+  char      *team;          /* for KITH_CASELOAD_FILTER_TEAM */
+  KithCaseloadSort sort;
+  gboolean   descending;
 };
 
 static void kith_caseload_list_model_init (GListModelInterface *iface);
@@ -482,6 +485,7 @@ kith_caseload_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->query, g_free);
   g_clear_pointer (&self->coordinator, g_free);
+  g_clear_pointer (&self->team, g_free);
   g_clear_pointer (&self->pids, g_array_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
 
@@ -606,7 +610,12 @@ kith_caseload_reload (KithCaseload *self)
                                        &truncated, &error);
   else
     {
-      KithCaseloadFilterSpec spec = { self->filters, self->coordinator, self->tiers, NULL };
+      KithCaseloadFilterSpec spec = {
+        .filters = self->filters,
+        .coordinator = self->coordinator,
+        .team = self->team,
+        .tiers = self->tiers,
+      };
 
       pids = kith_store_filter_patients (self->store, self->query, &spec, NULL, &error);
       if (pids && self->query && pids->len > SEARCH_LIMIT)
@@ -615,6 +624,9 @@ kith_caseload_reload (KithCaseload *self)
           truncated = TRUE;
         }
     }
+  if (pids && (self->sort != KITH_CASELOAD_SORT_NAME || self->descending) &&
+      !kith_store_sort_patients (self->store, pids, self->sort, self->descending, &error))
+    g_clear_pointer (&pids, g_array_unref);
   if (pids == NULL)
     {
       /* The model stays as it was; the store error is logged without any
@@ -657,6 +669,34 @@ kith_caseload_set_filter (KithCaseload       *self,
   kith_caseload_reload (self);
 }
 
+void
+kith_caseload_set_team (KithCaseload *self,
+                        const char   *team)
+{
+  g_return_if_fail (KITH_IS_CASELOAD (self));
+
+  if (g_strcmp0 (self->team, team) == 0)
+    return;
+  g_free (self->team);
+  self->team = g_strdup (team);
+  if (self->filters & KITH_CASELOAD_FILTER_TEAM)
+    kith_caseload_reload (self);
+}
+
+void
+kith_caseload_set_sort (KithCaseload     *self,
+                        KithCaseloadSort  sort,
+                        gboolean          descending)
+{
+  g_return_if_fail (KITH_IS_CASELOAD (self));
+
+  if (self->sort == sort && self->descending == descending)
+    return;
+  self->sort = sort;
+  self->descending = descending;
+  kith_caseload_reload (self);
+}
+
 KithCaseloadFilter
 kith_caseload_get_filter (KithCaseload *self)
 {
@@ -670,12 +710,13 @@ kith_caseload_get_filter_counts (KithCaseload *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) pids = NULL;
-  KithCaseloadFilterSpec spec = { 0, NULL, 0, NULL };
+  KithCaseloadFilterSpec spec = { 0 };
 
   g_return_if_fail (KITH_IS_CASELOAD (self));
 
   spec.filters = self->filters;
   spec.coordinator = self->coordinator;
+  spec.team = self->team;
   spec.tiers = self->tiers;
   pids = kith_store_filter_patients (self->store, self->query, &spec, counts, &error);
   if (pids == NULL)

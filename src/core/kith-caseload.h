@@ -84,9 +84,9 @@ typedef struct
 {
   KithCaseloadFilter  filters;
   const char         *coordinator;   /* for MINE: the professional's name */
-  const char         *team;          /* for TEAM: the team's name */
   guint               tiers;         /* for TIER */
   const GDate        *today;         /* NULL: today */
+  const char         *team;          /* for TEAM: the team's name */
 } KithCaseloadFilterSpec;
 
 /* The people matching @query (as kith_store_search_patients) and every
@@ -105,6 +105,35 @@ void          kith_caseload_set_filter            (KithCaseload                 
                                                    const char                   *coordinator,
                                                    guint                         tiers);
 KithCaseloadFilter kith_caseload_get_filter       (KithCaseload                 *self);
+/* The team for KITH_CASELOAD_FILTER_TEAM (the professional's own team). */
+void          kith_caseload_set_team              (KithCaseload                 *self,
+                                                   const char                   *team);
+
+/* --- sorting -------------------------------------------------------------- */
+
+typedef enum
+{
+  KITH_CASELOAD_SORT_NAME,
+  KITH_CASELOAD_SORT_NHS_NUMBER,
+  KITH_CASELOAD_SORT_AGE,           /* youngest first */
+  KITH_CASELOAD_SORT_RISK_TIER,     /* severe first */
+  KITH_CASELOAD_SORT_COORDINATOR,
+  KITH_CASELOAD_SORT_NEXT_REVIEW,   /* soonest first */
+} KithCaseloadSort;
+
+/* Sorts patient index row ids (as the functions above give them) by a
+ * column, in place; people without a value come last either way, and
+ * ties keep their order (by name). */
+gboolean      kith_store_sort_patients            (KithStore                    *store,
+                                                   GArray                       *pids,
+                                                   KithCaseloadSort              sort,
+                                                   gboolean                      descending,
+                                                   GError                      **error);
+/* The list's order: by name unless a column header was chosen. */
+void          kith_caseload_set_sort              (KithCaseload                 *self,
+                                                   KithCaseloadSort              sort,
+                                                   gboolean                      descending);
+
 /* As for kith_store_filter_patients(), for the current search. */
 void          kith_caseload_get_filter_counts     (KithCaseload                 *self,
                                                    guint                         counts[KITH_CASELOAD_N_FILTERS]);

@@ -22,3 +22,4 @@
 #include "kith-merge.h"
 #include "kith-option-library.h"
 #include "kith-sync.h"
+#include "kith-tasks.h"

@@ -179,6 +179,7 @@ typedef struct
   Rng                   rng;
   guint                 n_coordinators;
   guint64               nhs_prefix;
+  GDateTime            *work_day;   /* midnight UTC of the co-ordinator's day */
 } Generator;
 
 static char *
@@ -329,6 +330,24 @@ emit_coordinators (Generator *gen)
     }
 }
 
+/* Co-ordinators work in locality teams, in turn. */
+static const char * const team_names[] = {
+  "North locality team",
+  "Central locality team",
+  "South locality team",
+};
+
+static JsonArray *
+managing_team (guint c)
+{
+  JsonArray *organizations = json_array_new ();
+  JsonObject *team = json_object_new ();
+
+  json_object_set_string_member (team, "display", team_names[c % G_N_ELEMENTS (team_names)]);
+  json_array_add_object_element (organizations, team);
+  return organizations;
+}
+
 static char *
 coordinator_display (guint c)
 {
@@ -477,6 +496,7 @@ emit_plan (Generator  *gen,
   json_object_set_string_member (team, "id", "team");
   json_object_set_string_member (team, "status", "active");
   json_object_set_object_member (team, "subject", reference ("Patient", patient_id, NULL));
+  json_object_set_array_member (team, "managingOrganization", managing_team (coordinator));
   json_object_set_string_member (lead, "id", "member-lead");
   json_array_add_object_element (roles, coding_concept (CARE_TEAM_ROLE_SYSTEM, "coordinator", "Named care co-ordinator"));
   json_object_set_array_member (lead, "role", roles);
@@ -738,6 +758,299 @@ emit_assessment (Generator  *gen,
     }
 }
 
+
+/* --- the co-ordinator's day (COORDINATION.md) ------------------------------- */
+
+#define CODE_SYSTEM(name) KITH_FHIR_BASE "/CodeSystem/" name
+#define ACT_CODE "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+
+/* An instant @days from the work day, at @minutes past midnight (UTC). */
+static char *
+work_instant (Generator *gen,
+              int        days,
+              int        minutes)
+{
+  g_autoptr(GDateTime) day = g_date_time_add_days (gen->work_day, days);
+  g_autoptr(GDateTime) when = g_date_time_add_minutes (day, minutes);
+
+  return g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static char *
+work_date (Generator *gen,
+           int        days)
+{
+  g_autoptr(GDateTime) day = g_date_time_add_days (gen->work_day, days);
+
+  return g_date_time_format (day, "%Y-%m-%d");
+}
+
+static JsonArray *
+concept_list (const char *system,
+              const char *code,
+              const char *display)
+{
+  JsonArray *list = json_array_new ();
+
+  json_array_add_object_element (list, coding_concept (system, code, display));
+  return list;
+}
+
+static JsonObject *
+display_only (const char *display)
+{
+  JsonObject *who = json_object_new ();
+
+  json_object_set_string_member (who, "display", display);
+  return who;
+}
+
+static void
+add_extension (JsonObject *resource,
+               JsonObject *extension)
+{
+  JsonArray *extensions = kith_fhir_get_array (resource, "extension");
+
+  if (extensions == NULL)
+    {
+      extensions = json_array_new ();
+      json_object_set_array_member (resource, "extension", extensions);
+    }
+  json_array_add_object_element (extensions, extension);
+}
+
+static const struct { const char *code; const char *act; const char *display; } contact_kinds[] = {
+  { "home-visit", "HH", "Home visit" },
+  { "phone", "VR", "Phone call" },
+  { "clinic", "AMB", "Clinic" },
+  { "email", "VR", "Email" },
+};
+
+static const char * const contact_notes[] = {
+  "Talked through the plan together. Managing well with the new routine.",
+  "Sleeping better. Would like to try the lunch club again next month.",
+  "Carer is tired; talked about a carer's assessment and a break.",
+  "Checked the medicines together. No falls since last time.",
+  "Low mood this week. Agreed to talk again on Friday.",
+};
+
+static JsonObject *
+contact_encounter (Generator  *gen,
+                   Rng        *rng,
+                   const char *patient_id,
+                   guint       kind,
+                   const char *status,
+                   const char *start,
+                   const char *who)
+{
+  g_autofree char *id = make_uuid (rng);
+  JsonObject *encounter = new_resource ("Encounter", id);
+  JsonObject *klass = json_object_new ();
+  JsonArray *participants = json_array_new ();
+  JsonObject *participant = json_object_new ();
+  JsonObject *period = json_object_new ();
+
+  json_object_set_string_member (encounter, "status", status);
+  json_object_set_string_member (klass, "system", ACT_CODE);
+  json_object_set_string_member (klass, "code", contact_kinds[kind].act);
+  json_object_set_object_member (encounter, "class", klass);
+  json_object_set_array_member (encounter, "type",
+                                concept_list (CODE_SYSTEM ("contact-type"), contact_kinds[kind].code,
+                                              contact_kinds[kind].display));
+  json_object_set_object_member (encounter, "subject", reference ("Patient", patient_id, NULL));
+  json_object_set_object_member (participant, "individual", display_only (who));
+  json_array_add_object_element (participants, participant);
+  json_object_set_array_member (encounter, "participant", participants);
+  json_object_set_string_member (period, "start", start);
+  json_object_set_object_member (encounter, "period", period);
+  if (g_strcmp0 (status, "finished") == 0)
+    add_extension (encounter, extension_string (KITH_FHIR_SD "contact-note", "valueString",
+                                                contact_notes[rng_below (rng, G_N_ELEMENTS (contact_notes))]));
+  return encounter;
+}
+
+static const char * const referral_sources[] = { "gp", "hospital", "social-care", "voluntary", "family", "self" };
+static const char * const referral_reasons[] = {
+  "Two falls at home in the last month; lives alone.",
+  "Discharged from the frailty unit; needs support to settle at home.",
+  "Carer struggling to cope; asking for help with personal care.",
+  "Low mood and not eating well since her husband died.",
+  "Several medicines and confused about when to take them.",
+  "Would like help to get out and meet people again.",
+};
+static const char * const referrers[] = {
+  "Dr Asha Rao (GP)", "Ward 7 discharge team", "Adult social care duty desk",
+  "Age-friendly befriending service", "Their son", "Self-referral by phone",
+};
+
+/* A referral as received, and its triage Task in one of its states. */
+static void
+emit_referral (Generator  *gen,
+               Rng        *rng,
+               const char *patient_id,
+               int         received_day,
+               const char *state,
+               const char *coordinator)
+{
+  g_autofree char *request_id = make_uuid (rng);
+  g_autofree char *task_id = make_uuid (rng);
+  g_autofree char *received = work_instant (gen, received_day, 8 * 60 + (int) rng_below (rng, 9 * 60));
+  g_autofree char *focus = g_strdup_printf ("ServiceRequest/%s", request_id);
+  guint source = rng_below (rng, G_N_ELEMENTS (referral_sources));
+  JsonObject *request = new_resource ("ServiceRequest", request_id);
+  JsonObject *task = new_resource ("Task", task_id);
+  JsonArray *reasons = json_array_new ();
+  JsonObject *reason = json_object_new ();
+  JsonObject *focus_ref = json_object_new ();
+  static const char * const priorities[] = { "routine", "routine", "routine", "urgent", "asap" };
+
+  json_object_set_string_member (request, "status", g_strcmp0 (state, "rejected") == 0 ? "revoked" : "active");
+  json_object_set_string_member (request, "intent", "order");
+  json_object_set_array_member (request, "category",
+                                concept_list (CODE_SYSTEM ("referral"), "coordination", "Care co-ordination"));
+  json_object_set_string_member (request, "priority", priorities[rng_below (rng, G_N_ELEMENTS (priorities))]);
+  json_object_set_object_member (request, "subject", reference ("Patient", patient_id, NULL));
+  json_object_set_string_member (request, "authoredOn", received);
+  json_object_set_object_member (request, "requester", display_only (referrers[source]));
+  json_object_set_string_member (reason, "text", referral_reasons[rng_below (rng, G_N_ELEMENTS (referral_reasons))]);
+  json_array_add_object_element (reasons, reason);
+  json_object_set_array_member (request, "reasonCode", reasons);
+  add_extension (request, extension_string (KITH_FHIR_SD "referral-source", "valueCode", referral_sources[source]));
+  emit (gen, request);
+
+  json_object_set_string_member (task, "status", state);
+  json_object_set_string_member (task, "intent", "order");
+  json_object_set_object_member (task, "code",
+                                 coding_concept (CODE_SYSTEM ("task-type"), "referral-triage", "Triage a referral"));
+  json_object_set_string_member (focus_ref, "reference", focus);
+  json_object_set_object_member (task, "focus", focus_ref);
+  json_object_set_object_member (task, "for", reference ("Patient", patient_id, NULL));
+  json_object_set_string_member (task, "authoredOn", received);
+  if (g_strcmp0 (state, "requested") == 0)
+    json_object_set_string_member (task, "lastModified", received);
+  else
+    {
+      /* Triaged within two working days; seen within a week of that. */
+      g_autofree char *triaged = work_instant (gen, received_day + (int) rng_below (rng, 3), 10 * 60 + (int) rng_below (rng, 360));
+      g_autofree char *contact = work_instant (gen, received_day + 3 + (int) rng_below (rng, 7), 11 * 60);
+
+      json_object_set_string_member (task, "lastModified", triaged);
+      if (g_strcmp0 (state, "on-hold") != 0)
+        add_extension (task, extension_string (KITH_FHIR_SD "triaged", "valueDateTime", triaged));
+      if (g_strcmp0 (state, "rejected") == 0 || g_strcmp0 (state, "on-hold") == 0)
+        {
+          JsonObject *why = json_object_new ();
+
+          json_object_set_string_member (why, "text", g_strcmp0 (state, "rejected") == 0
+                                         ? "Already supported by the community mental health team."
+                                         : "Asked the GP for the latest letter from the falls clinic.");
+          json_object_set_object_member (task, "statusReason", why);
+          if (g_strcmp0 (state, "on-hold") == 0)
+            json_object_set_object_member (task, "businessStatus", coding_concept (CODE_SYSTEM ("triage-status"),
+                                                                                   "information-requested",
+                                                                                   "Information requested"));
+        }
+      else
+        {
+          json_object_set_object_member (task, "owner", display_only (coordinator));
+          if (g_strcmp0 (state, "completed") == 0)
+            add_extension (task, extension_string (KITH_FHIR_SD "first-contact", "valueDateTime", contact));
+        }
+    }
+  emit (gen, task);
+}
+
+/* The person's part of the co-ordinator's day, from a stream of their own
+ * (as the later-life problems), so adding it changed nobody else. */
+static void
+emit_coordination (Generator  *gen,
+                   const char *patient_id,
+                   guint       age,
+                   const char *coordinator)
+{
+  Rng work = { g_str_hash (patient_id) * G_GUINT64_CONSTANT (0xD1B54A32D192ED03) + 7 };
+  const char *who = coordinator ? coordinator : "Duty co-ordinator";
+
+  /* Past contacts with the person. */
+  for (guint n = rng_below (&work, 4); n > 0; n--)
+    {
+      g_autofree char *when = work_instant (gen, -(int) (15 + rng_below (&work, 150)), 9 * 60 + (int) rng_below (&work, 480));
+
+      emit (gen, contact_encounter (gen, &work, patient_id, rng_below (&work, G_N_ELEMENTS (contact_kinds)),
+                                    "finished", when, who));
+    }
+
+  /* A home visit planned on the work day, for the co-ordinator's diary. */
+  if (coordinator && rng_chance (&work, 2))
+    {
+      g_autofree char *when = work_instant (gen, 0, 9 * 60 + 30 * (int) rng_below (&work, 14));
+
+      emit (gen, contact_encounter (gen, &work, patient_id, 0, "planned", when, who));
+    }
+
+  /* A recent hospital stay for some older people; half have been followed up. */
+  if (age >= 65 && rng_chance (&work, 6))
+    {
+      g_autofree char *id = make_uuid (&work);
+      int discharged_day = -(int) rng_below (&work, 25);
+      int admitted_day = discharged_day - 2 - (int) rng_below (&work, 10);
+      g_autofree char *admitted = work_date (gen, admitted_day);
+      g_autofree char *discharged = work_date (gen, discharged_day);
+      JsonObject *stay = new_resource ("Encounter", id);
+      JsonObject *klass = json_object_new ();
+      JsonObject *period = json_object_new ();
+
+      json_object_set_string_member (stay, "status", "finished");
+      json_object_set_string_member (klass, "system", ACT_CODE);
+      json_object_set_string_member (klass, "code", "IMP");
+      json_object_set_object_member (stay, "class", klass);
+      json_object_set_array_member (stay, "type",
+                                    concept_list (CODE_SYSTEM ("contact-type"), "hospital-stay", "Hospital stay"));
+      json_object_set_object_member (stay, "subject", reference ("Patient", patient_id, NULL));
+      json_object_set_string_member (period, "start", admitted);
+      json_object_set_string_member (period, "end", discharged);
+      json_object_set_object_member (stay, "period", period);
+      json_object_set_object_member (stay, "serviceProvider", display_only ("General hospital"));
+      emit (gen, stay);
+      if (discharged_day <= -2 && rng_chance (&work, 50))
+        {
+          g_autofree char *call = work_instant (gen, discharged_day + 1, 14 * 60);
+
+          emit (gen, contact_encounter (gen, &work, patient_id, 1, "finished", call, who));
+        }
+    }
+
+  /* The virtual ward: a few in a thousand at a time, under its capacity
+   * of 0.5% of the list. */
+  if (age >= 65 && rng_below (&work, 250) == 0)
+    {
+      g_autofree char *id = make_uuid (&work);
+      g_autofree char *admitted = work_date (gen, -(int) (1 + rng_below (&work, 10)));
+      JsonObject *episode = new_resource ("EpisodeOfCare", id);
+      JsonObject *period = json_object_new ();
+
+      json_object_set_string_member (episode, "status", "active");
+      json_object_set_array_member (episode, "type",
+                                    concept_list (CODE_SYSTEM ("episode-type"), "virtual-ward", "Virtual ward"));
+      json_object_set_object_member (episode, "patient", reference ("Patient", patient_id, NULL));
+      json_object_set_string_member (period, "start", admitted);
+      json_object_set_object_member (episode, "period", period);
+      json_object_set_object_member (episode, "careManager", display_only ("Dr Asha Rao (GP)"));
+      emit (gen, episode);
+    }
+
+  /* Referrals: a few waiting in the inbox, more already triaged. */
+  if (rng_chance (&work, 1))
+    emit_referral (gen, &work, patient_id, -(int) rng_below (&work, 3), "requested", NULL);
+  else if (rng_chance (&work, 2))
+    {
+      static const char * const states[] = { "accepted", "completed", "completed", "rejected", "on-hold" };
+
+      emit_referral (gen, &work, patient_id, -(int) (10 + rng_below (&work, 60)),
+                     states[rng_below (&work, G_N_ELEMENTS (states))], who);
+    }
+}
+
 static void
 emit_person (Generator *gen,
              guint      index)
@@ -909,6 +1222,7 @@ emit_person (Generator *gen,
       json_object_set_string_member (team, "status", "active");
       json_object_set_string_member (team, "name", "Care team");
       json_object_set_object_member (team, "subject", reference ("Patient", patient_id, NULL));
+      json_object_set_array_member (team, "managingOrganization", managing_team (coordinator));
       json_array_add_object_element (roles, coding_concept (CARE_TEAM_ROLE_SYSTEM, "coordinator",
                                                             "Named care co-ordinator"));
       json_object_set_array_member (lead, "role", roles);
@@ -931,7 +1245,10 @@ emit_person (Generator *gen,
        * shape Kith writes: team, goals and actions contained. */
       if (rng_chance (rng, 70))
         emit_plan (gen, patient_id, carer_name, coordinator);
+      emit_coordination (gen, patient_id, age, display);
     }
+  else
+    emit_coordination (gen, patient_id, age, NULL);
 
   /* An earlier holistic assessment for some: completed or paused. */
   if (rng_chance (rng, 30))
@@ -946,9 +1263,25 @@ kith_demo_caseload_generate (guint                 people,
                              KithDemoResourceFunc  func,
                              gpointer              user_data)
 {
+  kith_demo_caseload_generate_for_day (people, seed, NULL, func, user_data);
+}
+
+void
+kith_demo_caseload_generate_for_day (guint                 people,
+                                     guint64               seed,
+                                     const GDate          *work_day,
+                                     KithDemoResourceFunc  func,
+                                     gpointer              user_data)
+{
   Generator gen = { 0 };
 
   g_return_if_fail (func != NULL);
+
+  if (work_day && g_date_valid (work_day))
+    gen.work_day = g_date_time_new_utc (g_date_get_year (work_day), g_date_get_month (work_day),
+                                        g_date_get_day (work_day), 0, 0, 0);
+  else
+    gen.work_day = g_date_time_new_utc (REFERENCE_YEAR, REFERENCE_MONTH, REFERENCE_DAY, 0, 0, 0);
 
   gen.func = func;
   gen.user_data = user_data;
@@ -960,6 +1293,7 @@ kith_demo_caseload_generate (guint                 people,
   emit_coordinators (&gen);
   for (guint i = 0; i < people; i++)
     emit_person (&gen, i);
+  g_date_time_unref (gen.work_day);
 }
 
 typedef struct
@@ -1002,11 +1336,21 @@ kith_demo_caseload_fill (KithStore  *store,
                          guint64     seed,
                          GError    **error)
 {
+  return kith_demo_caseload_fill_for_day (store, people, seed, NULL, error);
+}
+
+gboolean
+kith_demo_caseload_fill_for_day (KithStore    *store,
+                                 guint         people,
+                                 guint64       seed,
+                                 const GDate  *work_day,
+                                 GError      **error)
+{
   FillState state = { store, NULL, 0 };
 
   g_return_val_if_fail (KITH_IS_STORE (store), FALSE);
 
-  kith_demo_caseload_generate (people, seed, fill_one, &state);
+  kith_demo_caseload_generate_for_day (people, seed, work_day, fill_one, &state);
   if (state.error == NULL && state.in_batch > 0)
     kith_store_commit (store, &state.error);
   if (state.error)

@@ -27,4 +27,19 @@ gboolean kith_demo_caseload_fill     (KithStore            *store,
                                       guint64               seed,
                                       GError              **error);
 
+/* As above, with the co-ordinator's day's work around @work_day: visits
+ * planned that day, referrals waiting, recent discharges, the virtual
+ * ward. The plain functions use the demo's reference day, 1 January 2026,
+ * so that a seed always makes the same caseload. */
+void     kith_demo_caseload_generate_for_day (guint                 people,
+                                              guint64               seed,
+                                              const GDate          *work_day,
+                                              KithDemoResourceFunc  func,
+                                              gpointer              user_data);
+gboolean kith_demo_caseload_fill_for_day     (KithStore            *store,
+                                              guint                 people,
+                                              guint64               seed,
+                                              const GDate          *work_day,
+                                              GError              **error);
+
 G_END_DECLS

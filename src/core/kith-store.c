@@ -21,6 +21,7 @@
 #include "kith-risk.h"
 #include "kith-patient.h"
 #include "kith-store-private.h"
+#include "kith-tasks.h"
 
 /* "KITH" as the sqlite application_id: tells our files from any other
  * sqlite database, so we never migrate someone else's file. */
@@ -161,6 +162,37 @@ static const char * const migrations[] = {
    * caseload columns once, at its end; the people waiting are kept on
    * disk, so a pull killed half way is finished when the store next opens. */
   "CREATE TABLE pending_links (patient_id TEXT PRIMARY KEY) WITHOUT ROWID;",
+
+  /* 6 → 7: co-ordination (src/core/COORDINATION.md). The person's team, a
+   * discharge still waiting for its follow-up contact, and the virtual
+   * ward; every open plan action with its owner, for "My tasks"; and
+   * referrals, visits and meetings found by code across everyone. Codes
+   * of the types that newly have one are filled from their JSON. */
+  "ALTER TABLE patient_index ADD COLUMN team TEXT;"
+  "ALTER TABLE patient_index ADD COLUMN discharged_on TEXT;"
+  "ALTER TABLE patient_index ADD COLUMN on_virtual_ward INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE plan_action ("
+  "  patient_id TEXT NOT NULL,"
+  "  plan_id    TEXT NOT NULL,"
+  "  action_id  TEXT NOT NULL,"
+  "  owner_key  TEXT NOT NULL,"
+  "  owner      TEXT NOT NULL,"
+  "  due        TEXT,"
+  "  status     TEXT NOT NULL,"
+  "  text       TEXT NOT NULL,"
+  "  meeting_id TEXT,"
+  "  PRIMARY KEY (plan_id, action_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX plan_action_by_patient ON plan_action (patient_id);"
+  "CREATE INDEX plan_action_by_owner ON plan_action (owner_key, due);"
+  "UPDATE resource SET code = (SELECT CASE resource.type"
+  "    WHEN 'Task' THEN json_extract (h.json, '$.code.coding[0].code')"
+  "    WHEN 'ServiceRequest' THEN json_extract (h.json, '$.category[0].coding[0].code')"
+  "    ELSE json_extract (h.json, '$.type[0].coding[0].code') END"
+  "  FROM resource_history h WHERE h.type = resource.type AND h.id = resource.id"
+  "   AND h.version_id = resource.version_id AND h.json IS NOT NULL)"
+  " WHERE type IN ('Task', 'ServiceRequest', 'Encounter', 'EpisodeOfCare') AND deleted = 0;"
+  "CREATE INDEX resource_by_type_code ON resource (type, code, status) WHERE code IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KITH_STORE_SCHEMA_VERSION);
@@ -398,7 +430,7 @@ migrate (KithStore  *self,
   for (gint64 v = from; v < KITH_STORE_SCHEMA_VERSION; v++)
     if (!exec_sql (self, migrations[v], error))
       goto fail;
-  if (from >= 1 && from < 5 && !index_all_patient_links (self, error))
+  if (from >= 1 && from < 7 && !index_all_patient_links (self, error))
     goto fail;
   set_version = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
                                  KITH_APPLICATION_ID, KITH_STORE_SCHEMA_VERSION);
@@ -632,9 +664,14 @@ unindex_patient (KithStore   *self,
                  const char  *id,
                  GError     **error)
 {
-  sqlite3_stmt *stmt = kith_store_prepare (self, "DELETE FROM patient_index WHERE id = ?1", error);
+  sqlite3_stmt *stmt = kith_store_prepare (self, "DELETE FROM plan_action WHERE patient_id = ?1", error);
 
   if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (!(stmt = kith_store_prepare (self, "DELETE FROM patient_index WHERE id = ?1", error)))
     return FALSE;
   bind_text (stmt, 1, id);
   self->name_order_stale = TRUE;
@@ -745,6 +782,130 @@ static JsonObject *parse_stored (const char  *json,
                                 const char  *id,
                                 GError     **error);
 
+/* The locality team caring for the person (COORDINATION.md, "Teams"). */
+static const char *
+find_team (JsonObject *care_team)
+{
+  JsonArray *organizations = kith_fhir_get_array (care_team, "managingOrganization");
+  JsonNode *first;
+
+  if (organizations == NULL || json_array_get_length (organizations) == 0)
+    return NULL;
+  first = json_array_get_element (organizations, 0);
+  return JSON_NODE_HOLDS_OBJECT (first) ? kith_fhir_get_string (json_node_get_object (first), "display") : NULL;
+}
+
+static const char *
+first_type_code (JsonObject *resource)
+{
+  return kith_fhir_resource_code (resource);
+}
+
+/* A contact counts as the follow-up of a discharge when it was made with
+ * the person (not a meeting about them) on or after the discharge day. */
+static gboolean
+is_contact (JsonObject *encounter)
+{
+  const char *code = first_type_code (encounter);
+
+  return g_strcmp0 (kith_fhir_get_string (encounter, "status"), "finished") == 0 &&
+         (g_strcmp0 (code, "home-visit") == 0 || g_strcmp0 (code, "phone") == 0 ||
+          g_strcmp0 (code, "clinic") == 0 || g_strcmp0 (code, "email") == 0);
+}
+
+/* The latest discharge with no contact since, as its date, or NULL. */
+static const char *
+find_discharge_awaiting_contact (GPtrArray *encounters)
+{
+  const char *discharged = NULL;
+
+  for (guint i = 0; i < encounters->len; i++)
+    {
+      JsonObject *stay = encounters->pdata[i];
+      const char *end = kith_fhir_get_string (kith_fhir_get_object (stay, "period"), "end");
+
+      if (g_strcmp0 (first_type_code (stay), "hospital-stay") == 0 &&
+          g_strcmp0 (kith_fhir_get_string (stay, "status"), "finished") == 0 &&
+          end != NULL && (discharged == NULL || strcmp (end, discharged) > 0))
+        discharged = end;
+    }
+  if (discharged == NULL)
+    return NULL;
+  for (guint i = 0; i < encounters->len; i++)
+    {
+      const char *start = kith_fhir_get_string (kith_fhir_get_object (encounters->pdata[i], "period"), "start");
+
+      /* Compared on the day: a phone call the afternoon of a morning
+       * discharge is the follow-up. */
+      if (is_contact (encounters->pdata[i]) && start != NULL && strncmp (start, discharged, 10) >= 0)
+        return NULL;
+    }
+  return discharged;
+}
+
+static gboolean
+on_virtual_ward (GPtrArray *episodes)
+{
+  for (guint i = 0; i < episodes->len; i++)
+    if (g_strcmp0 (first_type_code (episodes->pdata[i]), "virtual-ward") == 0 &&
+        g_strcmp0 (kith_fhir_get_string (episodes->pdata[i], "status"), "active") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every open action of a plan, with its owner, into plan_action. */
+static gboolean
+index_plan_actions (KithStore   *self,
+                    const char  *patient_id,
+                    JsonObject  *plan,
+                    GError     **error)
+{
+  JsonArray *contained = kith_fhir_get_array (plan, "contained");
+  const char *plan_id = kith_fhir_get_string (plan, "id");
+
+  for (guint c = 0; contained && c < json_array_get_length (contained); c++)
+    {
+      JsonNode *member = json_array_get_element (contained, c);
+      JsonObject *task = JSON_NODE_HOLDS_OBJECT (member) ? json_node_get_object (member) : NULL;
+      const char *status = kith_fhir_get_string (task, "status");
+      const char *owner = kith_fhir_get_string (kith_fhir_get_object (task, "owner"), "display");
+      const char *text = kith_fhir_get_string (task, "description");
+      JsonNode *meeting = kith_fhir_get_extension (task, KITH_FHIR_SD "from-meeting", "valueString");
+      JsonNode *kind = kith_fhir_get_extension (task, KITH_FHIR_SD "owner-kind", "valueCode");
+      g_autofree char *key = NULL;
+      sqlite3_stmt *stmt;
+
+      /* The person's and the carer's own actions are in their plan, not
+       * in a professional's task list. */
+      if (g_strcmp0 (kith_fhir_get_string (task, "resourceType"), "Task") != 0 || owner == NULL ||
+          (g_strcmp0 (status, "requested") != 0 && g_strcmp0 (status, "in-progress") != 0) ||
+          (kind && JSON_NODE_HOLDS_VALUE (kind) && g_strcmp0 (json_node_get_string (kind), "professional") != 0))
+        continue;
+      key = kith_task_owner_key (owner);
+      if (key == NULL)
+        continue;
+      stmt = kith_store_prepare (self,
+                                 "INSERT OR REPLACE INTO plan_action (patient_id, plan_id, action_id, owner_key,"
+                                 "  owner, due, status, text, meeting_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                 error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, patient_id);
+      bind_text (stmt, 2, plan_id);
+      bind_text (stmt, 3, kith_fhir_get_string (task, "id"));
+      bind_text (stmt, 4, key);
+      bind_text (stmt, 5, owner);
+      bind_text (stmt, 6, kith_fhir_get_string (kith_fhir_get_object (kith_fhir_get_object (task, "restriction"), "period"),
+                                                "end"));
+      bind_text (stmt, 7, status);
+      bind_text (stmt, 8, text ? text : "");
+      bind_text (stmt, 9, meeting && JSON_NODE_HOLDS_VALUE (meeting) ? json_node_get_string (meeting) : NULL);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Recomputes the caseload columns that come from other resources: the
  * co-ordinator of the active care team, the earliest review date of the
  * person's active or draft plans and of their open actions, the frailty
@@ -761,8 +922,11 @@ index_patient_links (KithStore   *self,
   g_autoptr(GPtrArray) statements = NULL;
   g_autoptr(GPtrArray) requests = NULL;
   g_autoptr(GPtrArray) risks = NULL;
+  g_autoptr(GPtrArray) encounters = NULL;
+  g_autoptr(GPtrArray) episodes = NULL;
   g_autoptr(KithFrailtyIndex) frailty = NULL;
   g_autofree char *coordinator = NULL;
+  const char *team = NULL;
   const char *review = NULL;
   const char *action_due = NULL;
   const char *tier = NULL;
@@ -779,12 +943,14 @@ index_patient_links (KithStore   *self,
   statements = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   requests = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   risks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  encounters = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  episodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   stmt = kith_store_prepare (self,
                              "SELECT r.type, r.id, h.json FROM resource r JOIN resource_history h"
                              "  ON h.type = r.type AND h.id = r.id AND h.version_id = r.version_id"
                              " WHERE r.patient_id = ?1 AND r.deleted = 0"
                              "   AND r.type IN ('CareTeam', 'CarePlan', 'Condition', 'MedicationStatement',"
-                             "                  'MedicationRequest', 'RiskAssessment')"
+                             "                  'MedicationRequest', 'RiskAssessment', 'Encounter', 'EpisodeOfCare')"
                              " ORDER BY r.last_updated DESC",
                              error);
   if (stmt == NULL)
@@ -812,6 +978,10 @@ index_patient_links (KithStore   *self,
         list = statements;
       else if (strcmp (type, "MedicationRequest") == 0)
         list = requests;
+      else if (strcmp (type, "Encounter") == 0)
+        list = encounters;
+      else if (strcmp (type, "EpisodeOfCare") == 0)
+        list = episodes;
       else
         list = risks;
       g_ptr_array_add (list, resource);
@@ -822,6 +992,13 @@ index_patient_links (KithStore   *self,
       kith_store_set_error (self, rc, error);
       return FALSE;
     }
+
+  stmt = kith_store_prepare (self, "DELETE FROM plan_action WHERE patient_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, patient_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
 
   for (guint i = 0; i < plans->len; i++)
     {
@@ -835,6 +1012,8 @@ index_patient_links (KithStore   *self,
       if (date != NULL && (review == NULL || strcmp (date, review) < 0))
         review = date;
       find_next_action_due (plans->pdata[i], &action_due);
+      if (!index_plan_actions (self, patient_id, plans->pdata[i], error))
+        return FALSE;
       /* A Kith plan holds its care team; the newest plan's co-ordinator
        * (plans come newest first) is the person to call. */
       for (guint c = 0; contained && JSON_NODE_HOLDS_ARRAY (contained) && coordinator == NULL &&
@@ -844,13 +1023,22 @@ index_patient_links (KithStore   *self,
 
           if (JSON_NODE_HOLDS_OBJECT (member) &&
               g_strcmp0 (kith_fhir_get_string (json_node_get_object (member), "resourceType"), "CareTeam") == 0)
-            coordinator = find_coordinator (json_node_get_object (member));
+            {
+              coordinator = find_coordinator (json_node_get_object (member));
+              if (team == NULL)
+                team = find_team (json_node_get_object (member));
+            }
         }
     }
 
-  for (guint i = 0; i < teams->len && coordinator == NULL; i++)
+  for (guint i = 0; i < teams->len && (coordinator == NULL || team == NULL); i++)
     if (g_strcmp0 (kith_fhir_get_string (teams->pdata[i], "status"), "active") == 0)
-      coordinator = find_coordinator (teams->pdata[i]);
+      {
+        if (coordinator == NULL)
+          coordinator = find_coordinator (teams->pdata[i]);
+        if (team == NULL)
+          team = find_team (teams->pdata[i]);
+      }
 
   /* Only a person with something recorded has an index: no conditions
    * and no medicines is "not known", not "fit". */
@@ -873,7 +1061,8 @@ index_patient_links (KithStore   *self,
                              "UPDATE patient_index SET coordinator = ?2, next_review = ?3,"
                              "  open_alerts = (SELECT count(*) FROM resource WHERE patient_id = ?1 AND type = 'Flag'"
                              "                 AND code = 'safety' AND status = 'active' AND deleted = 0),"
-                             "  frailty_index = ?4, risk_tier = ?5, next_action_due = ?6"
+                             "  frailty_index = ?4, risk_tier = ?5, next_action_due = ?6,"
+                             "  team = ?7, discharged_on = ?8, on_virtual_ward = ?9"
                              " WHERE id = ?1",
                              error);
   if (stmt == NULL)
@@ -887,6 +1076,9 @@ index_patient_links (KithStore   *self,
     sqlite3_bind_null (stmt, 4);
   bind_text (stmt, 5, tier);
   bind_text (stmt, 6, action_due);
+  bind_text (stmt, 7, team);
+  bind_text (stmt, 8, find_discharge_awaiting_contact (encounters));
+  sqlite3_bind_int (stmt, 9, on_virtual_ward (episodes));
   self->index_serial++;
   return step_done (self, stmt, error);
 }
@@ -1103,7 +1295,8 @@ write_version (KithStore   *self,
     }
   if (patient_id != NULL && (strcmp (type, "CareTeam") == 0 || strcmp (type, "CarePlan") == 0 ||
                              strcmp (type, "Flag") == 0 || strcmp (type, "Condition") == 0 ||
-                             strcmp (type, "RiskAssessment") == 0 || g_str_has_prefix (type, "Medication")))
+                             strcmp (type, "RiskAssessment") == 0 || g_str_has_prefix (type, "Medication") ||
+                             strcmp (type, "Encounter") == 0 || strcmp (type, "EpisodeOfCare") == 0))
     return patient_links_changed (self, patient_id, error);
   return TRUE;
 }
@@ -1693,6 +1886,53 @@ kith_store_list_for_patient (KithStore   *self,
     return NULL;
   bind_text (stmt, 1, type);
   bind_text (stmt, 2, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *resource = parse_stored ((const char *) sqlite3_column_text (stmt, 1), type,
+                                           (const char *) sqlite3_column_text (stmt, 0), error);
+      if (resource == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (list, resource);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kith_store_set_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+GPtrArray *
+kith_store_list_by_code (KithStore   *self,
+                         const char  *type,
+                         const char  *code,
+                         const char  *status,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), NULL);
+  g_return_val_if_fail (type != NULL && code != NULL, NULL);
+
+  /* resource_by_type_code answers this without reading other types. */
+  stmt = kith_store_prepare (self,
+                             "SELECT r.id, h.json FROM resource r JOIN resource_history h"
+                             "  ON h.type = r.type AND h.id = r.id AND h.version_id = r.version_id"
+                             " WHERE r.type = ?1 AND r.code = ?2 AND (?3 IS NULL OR r.status = ?3)"
+                             "   AND r.deleted = 0"
+                             " ORDER BY r.last_updated DESC",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, code);
+  bind_text (stmt, 3, status);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       JsonObject *resource = parse_stored ((const char *) sqlite3_column_text (stmt, 1), type,

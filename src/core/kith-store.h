@@ -32,7 +32,7 @@ typedef enum
 } KithStoreError;
 
 /* The schema this build writes; see kith-store-schema.c */
-#define KITH_STORE_SCHEMA_VERSION 6
+#define KITH_STORE_SCHEMA_VERSION 7
 
 #define KITH_TYPE_STORE (kith_store_get_type ())
 

@@ -29,6 +29,10 @@ typedef struct
 } KithTask;
 
 void kith_task_free (KithTask *task);
+
+/* How an owner's name is matched: "Tunde Afolabi (Care co-ordinator)" and
+ * "tunde afolabi" are the same owner. NULL for an empty name. */
+char *kith_task_owner_key (const char *owner);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KithTask, kith_task_free)
 
 /* Every open action owned by @owner (matched as "My caseload" matches a
