@@ -27,10 +27,11 @@ struct _KithCaseloadFilters
   KithCaseload    *caseload;
   GSettings       *settings;
   char            *my_name;        /* NULL while unset */
+  char            *my_team;        /* NULL while unset */
   guint            counts_idle_id;
   gboolean         applying;
   char            *count_text[KITH_CASELOAD_N_FILTERS];
-  GtkWidget       *pills[6];        /* in order, for the arrow keys */
+  GtkWidget       *pills[9];        /* in order, for the arrow keys */
   guint            focus_pill;      /* the one Tab stops at */
 
   /* Template widgets */
@@ -51,6 +52,13 @@ struct _KithCaseloadFilters
   GtkLabel        *action_count;
   GtkToggleButton *alert_button;
   GtkLabel        *alert_count;
+  GtkToggleButton *team_button;
+  GtkLabel        *team_count;
+  GtkToggleButton *discharged_button;
+  GtkLabel        *discharged_count;
+  GtkToggleButton *ward_button;
+  GtkLabel        *ward_count;
+  GtkEntry        *team_entry;
   GtkMenuButton   *name_button;
   GtkPopover      *name_popover;
   GtkEntry        *name_entry;
@@ -146,8 +154,15 @@ apply_filters (KithCaseloadFilters *self)
     filters |= KITH_CASELOAD_FILTER_ACTION_OVERDUE;
   if (gtk_toggle_button_get_active (self->alert_button))
     filters |= KITH_CASELOAD_FILTER_ALERT_OPEN;
+  if (gtk_toggle_button_get_active (self->team_button) && self->my_team != NULL)
+    filters |= KITH_CASELOAD_FILTER_TEAM;
+  if (gtk_toggle_button_get_active (self->discharged_button))
+    filters |= KITH_CASELOAD_FILTER_DISCHARGED;
+  if (gtk_toggle_button_get_active (self->ward_button))
+    filters |= KITH_CASELOAD_FILTER_VIRTUAL_WARD;
 
   /* The list reloads; its items-changed brings the counts up to date. */
+  kith_caseload_set_team (self->caseload, self->my_team);
   kith_caseload_set_filter (self->caseload, filters, self->my_name, tiers);
 }
 
@@ -201,7 +216,7 @@ update_tier_counts (KithCaseloadFilters *self)
       g_autofree char *label = NULL;
       KithCaseloadFilterSpec spec = { others | KITH_CASELOAD_FILTER_TIER,
                                       (others & KITH_CASELOAD_FILTER_MINE) ? self->my_name : NULL,
-                                      KITH_CASELOAD_TIER (band), NULL };
+                                      KITH_CASELOAD_TIER (band), NULL, self->my_team };
 
       if (!(shown = kith_store_filter_patients (self->store, kith_caseload_get_query (self->caseload),
                                                 &spec, NULL, &error)))
@@ -243,6 +258,12 @@ update_counts (KithCaseloadFilters *self)
              _("Actions overdue"), TRUE, counts[3]);
   set_count (self, KITH_CASELOAD_FILTER_ALERT_OPEN, self->alert_count, GTK_WIDGET (self->alert_button),
              _("Safety alerts"), TRUE, counts[4]);
+  set_count (self, KITH_CASELOAD_FILTER_TEAM, self->team_count, GTK_WIDGET (self->team_button),
+             _("My team"), self->my_team != NULL, counts[5]);
+  set_count (self, KITH_CASELOAD_FILTER_DISCHARGED, self->discharged_count, GTK_WIDGET (self->discharged_button),
+             _("After discharge"), TRUE, counts[6]);
+  set_count (self, KITH_CASELOAD_FILTER_VIRTUAL_WARD, self->ward_count, GTK_WIDGET (self->ward_button),
+             _("Virtual ward"), TRUE, counts[7]);
 
   if (gtk_widget_get_visible (GTK_WIDGET (self->tier_popover)))
     update_tier_counts (self);
@@ -390,10 +411,47 @@ update_name (KithCaseloadFilters *self)
       if (gtk_toggle_button_get_active (self->mine_button))
         gtk_toggle_button_set_active (self->mine_button, FALSE);
     }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->team_button), self->my_team != NULL);
+  if (self->my_team != NULL)
+    {
+      /* Translators: %s is a team's name, "North locality team" */
+      g_autofree char *team_tooltip = g_strdup_printf (_("People cared for by %s"), self->my_team);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->team_button), team_tooltip);
+    }
+  else
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->team_button),
+                                   _("Give your team with your name, so that Kith knows which people your team cares for"));
+      if (gtk_toggle_button_get_active (self->team_button))
+        gtk_toggle_button_set_active (self->team_button, FALSE);
+    }
   ensure_focus_pill_sensitive (self);
 
   apply_filters (self);
   queue_update_counts (self);
+}
+
+static void
+set_my_team (KithCaseloadFilters *self,
+             const char          *team)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (team != NULL ? team : ""));
+
+  g_clear_pointer (&self->my_team, g_free);
+  if (*stripped != '\0')
+    self->my_team = g_steal_pointer (&stripped);
+  update_name (self);
+}
+
+static void
+on_settings_my_team_changed_cb (KithCaseloadFilters *self,
+                                const char          *key,
+                                GSettings           *settings)
+{
+  g_autofree char *team = g_settings_get_string (settings, "my-team");
+
+  set_my_team (self, team);
 }
 
 static void
@@ -428,7 +486,7 @@ static void
 on_tier_popover_show_cb (KithCaseloadFilters *self)
 {
   /* What is in a popover can take the focus only if its button can */
-  set_focus_pill (self, 1);
+  set_focus_pill (self, 2);
   update_tier_counts (self);
 }
 
@@ -437,6 +495,7 @@ on_name_popover_show_cb (KithCaseloadFilters *self)
 {
   set_focus_pill (self, G_N_ELEMENTS (self->pills) - 1);
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), self->my_name != NULL ? self->my_name : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->team_entry), self->my_team != NULL ? self->my_team : "");
   gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
 }
 
@@ -444,13 +503,20 @@ static void
 on_name_save_cb (KithCaseloadFilters *self)
 {
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_entry))));
+  g_autofree char *team = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->team_entry))));
   gboolean was_unset = self->my_name == NULL;
 
-  /* The setting's change notification brings the name here */
+  /* The settings' change notifications bring the name and team here */
   if (self->settings != NULL)
-    g_settings_set_string (self->settings, "my-name", name);
+    {
+      g_settings_set_string (self->settings, "my-name", name);
+      g_settings_set_string (self->settings, "my-team", team);
+    }
   else
-    set_my_name (self, name);
+    {
+      set_my_name (self, name);
+      set_my_team (self, team);
+    }
   gtk_popover_popdown (self->name_popover);
 
   /* Giving the name is asking for one's own caseload */
@@ -488,6 +554,7 @@ kith_caseload_filters_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->my_name, g_free);
+  g_clear_pointer (&self->my_team, g_free);
   for (guint i = 0; i < KITH_CASELOAD_N_FILTERS; i++)
     g_free (self->count_text[i]);
 
@@ -523,6 +590,13 @@ kith_caseload_filters_class_init (KithCaseloadFiltersClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, action_count);
   gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, alert_button);
   gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, alert_count);
+  gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, team_button);
+  gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, team_count);
+  gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, discharged_button);
+  gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, discharged_count);
+  gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, ward_button);
+  gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, ward_count);
+  gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, team_entry);
   gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, name_button);
   gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, name_popover);
   gtk_widget_class_bind_template_child (widget_class, KithCaseloadFilters, name_entry);
@@ -541,11 +615,14 @@ kith_caseload_filters_init (KithCaseloadFilters *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->pills[0] = GTK_WIDGET (self->mine_button);
-  self->pills[1] = GTK_WIDGET (self->tier_button);
-  self->pills[2] = GTK_WIDGET (self->review_button);
-  self->pills[3] = GTK_WIDGET (self->action_button);
-  self->pills[4] = GTK_WIDGET (self->alert_button);
-  self->pills[5] = GTK_WIDGET (self->name_button);
+  self->pills[1] = GTK_WIDGET (self->team_button);
+  self->pills[2] = GTK_WIDGET (self->tier_button);
+  self->pills[3] = GTK_WIDGET (self->review_button);
+  self->pills[4] = GTK_WIDGET (self->action_button);
+  self->pills[5] = GTK_WIDGET (self->alert_button);
+  self->pills[6] = GTK_WIDGET (self->discharged_button);
+  self->pills[7] = GTK_WIDGET (self->ward_button);
+  self->pills[8] = GTK_WIDGET (self->name_button);
   set_focus_pill (self, 0);
 
   controller = gtk_event_controller_key_new ();
@@ -601,6 +678,11 @@ kith_caseload_filters_set_settings (KithCaseloadFilters *self,
 
   g_signal_connect_object (settings, "changed::my-name", G_CALLBACK (on_settings_my_name_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::my-team", G_CALLBACK (on_settings_my_team_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->applying = TRUE;
+  on_settings_my_team_changed_cb (self, "my-team", settings);
+  self->applying = FALSE;
   on_settings_my_name_changed_cb (self, "my-name", settings);
 }
 
@@ -617,6 +699,9 @@ kith_caseload_filters_clear (KithCaseloadFilters *self)
   gtk_toggle_button_set_active (self->review_button, FALSE);
   gtk_toggle_button_set_active (self->action_button, FALSE);
   gtk_toggle_button_set_active (self->alert_button, FALSE);
+  gtk_toggle_button_set_active (self->team_button, FALSE);
+  gtk_toggle_button_set_active (self->discharged_button, FALSE);
+  gtk_toggle_button_set_active (self->ward_button, FALSE);
   self->applying = FALSE;
   apply_filters (self);
 }
@@ -633,6 +718,9 @@ kith_caseload_filters_get_toggle (KithCaseloadFilters *self,
     case KITH_CASELOAD_FILTER_REVIEW_OVERDUE: return self->review_button;
     case KITH_CASELOAD_FILTER_ACTION_OVERDUE: return self->action_button;
     case KITH_CASELOAD_FILTER_ALERT_OPEN:     return self->alert_button;
+    case KITH_CASELOAD_FILTER_TEAM:           return self->team_button;
+    case KITH_CASELOAD_FILTER_DISCHARGED:     return self->discharged_button;
+    case KITH_CASELOAD_FILTER_VIRTUAL_WARD:   return self->ward_button;
     case KITH_CASELOAD_FILTER_TIER:
     default:
       g_return_val_if_reached (NULL);

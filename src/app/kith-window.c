@@ -44,6 +44,7 @@ struct _KithWindow
   KithConflictsDialog  *conflicts_dialog;
   KithSignInDialog     *sign_in_dialog;
   guint                 conflicts_seen;
+  int                   probed_sort;         /* see on_sort_changed_cb() */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -1515,6 +1516,61 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
 }
 
+/* Sorting happens in the core, over the whole caseload, not in a
+ * GtkSortListModel that would make every row. Each column gets a sorter
+ * that only says which column it is: asking the column view's sorter to
+ * compare two objects tells which column the person chose (the primary
+ * one is asked first) and which way (it turns the answer round). GTK 4.8
+ * has no other way to read the sort column. */
+static int
+probe_sort_column_cb (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  KithWindow *self = g_object_get_data (G_OBJECT (a), "kith-window");
+
+  self->probed_sort = GPOINTER_TO_INT (user_data);
+  return GTK_ORDERING_SMALLER;
+}
+
+static void
+on_sort_changed_cb (KithWindow *self,
+                    int         change,
+                    GtkSorter  *sorter)
+{
+  g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
+  GtkOrdering order;
+
+  g_object_set_data (a, "kith-window", self);
+  g_object_set_data (b, "kith-window", self);
+  self->probed_sort = -1;
+  order = gtk_sorter_compare (sorter, a, b);
+  if (self->caseload == NULL)
+    return;
+  if (self->probed_sort < 0)
+    kith_caseload_set_sort (self->caseload, KITH_CASELOAD_SORT_NAME, FALSE);
+  else
+    kith_caseload_set_sort (self->caseload, (KithCaseloadSort) self->probed_sort, order == GTK_ORDERING_LARGER);
+}
+
+static void
+set_up_sorting (KithWindow *self)
+{
+  /* The columns in the order of KithCaseloadSort */
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && i <= KITH_CASELOAD_SORT_NEXT_REVIEW; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (probe_sort_column_cb, GINT_TO_POINTER (i), NULL));
+
+      gtk_column_view_column_set_sorter (column, sorter);
+    }
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (on_sort_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
 static void
 kith_window_init (KithWindow *self)
 {
@@ -1526,6 +1582,7 @@ kith_window_init (KithWindow *self)
 
   /* Typing while the list has focus goes into the search. */
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+  set_up_sorting (self);
 
   on_leaflet_folded_changed_cb (self, NULL, self->leaflet);
   update_sync_actions (self);

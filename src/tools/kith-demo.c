@@ -3,7 +3,7 @@
  * Copyright 2026 The Kith developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * kith-demo --people N --seed S --out FILE [--format store|bundle]
+ * kith-demo --people N --seed S --out FILE [--format store|bundle] [--work-day DATE]
  *
  * Makes a deterministic synthetic caseload, straight into a Kith store or
  * as a FHIR R4 transaction Bundle. No real person is in it.
@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <glib/gi18n.h>
@@ -64,11 +65,12 @@ write_entry (JsonObject *resource,
 }
 
 static gboolean
-write_bundle (const char  *path,
-              guint        people,
-              guint64      seed,
-              guint64     *count,
-              GError     **error)
+write_bundle (const char   *path,
+              guint         people,
+              guint64       seed,
+              const GDate  *work_day,
+              guint64      *count,
+              GError      **error)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
   g_autoptr(GFileOutputStream) stream = NULL;
@@ -82,7 +84,7 @@ write_bundle (const char  *path,
   writer.out = buffered;
 
   write_text (&writer, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
-  kith_demo_caseload_generate (people, seed, write_entry, &writer);
+  kith_demo_caseload_generate_for_day (people, seed, work_day, write_entry, &writer);
   write_text (&writer, "\n]}\n");
   if (writer.error == NULL)
     g_output_stream_close (buffered, NULL, &writer.error);
@@ -103,6 +105,8 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *format = NULL;
+  g_autofree char *work_day_text = NULL;
+  GDate work_day;
   int people = 1000;
   gint64 seed = 1;
   gint64 started;
@@ -111,6 +115,8 @@ main (int   argc,
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed: the same seed makes the same caseload (default 1)", "S" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to write: a store (.db) or a Bundle (.json)", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "store or bundle (default: from the file name)", "FORMAT" },
+    { "work-day", 0, 0, G_OPTION_ARG_STRING, &work_day_text,
+      "The co-ordinator's day the visits, referrals and discharges are around: YYYY-MM-DD (default: today, UTC)", "DATE" },
     { NULL }
   };
 
@@ -138,13 +144,32 @@ main (int   argc,
     }
   if (format == NULL)
     format = g_strdup (g_str_has_suffix (out, ".json") ? "bundle" : "store");
+  g_date_clear (&work_day, 1);
+  if (work_day_text == NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      g_date_set_dmy (&work_day, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                      g_date_time_get_year (now));
+    }
+  else
+    {
+      int y, m, d;
+
+      if (sscanf (work_day_text, "%4d-%2d-%2d", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
+        {
+          g_printerr ("kith-demo: --work-day must be a date, YYYY-MM-DD\n");
+          return 2;
+        }
+      g_date_set_dmy (&work_day, d, m, y);
+    }
 
   started = g_get_monotonic_time ();
   if (g_str_equal (format, "bundle"))
     {
       guint64 count = 0;
 
-      if (!write_bundle (out, people, seed, &count, &error))
+      if (!write_bundle (out, people, seed, &work_day, &count, &error))
         {
           g_printerr ("kith-demo: cannot write %s: %s\n", out, error->message);
           return 1;
@@ -156,7 +181,7 @@ main (int   argc,
     {
       g_autoptr(KithStore) store = kith_store_open (out, &error);
 
-      if (store == NULL || !kith_demo_caseload_fill (store, people, seed, &error))
+      if (store == NULL || !kith_demo_caseload_fill_for_day (store, people, seed, &work_day, &error))
         {
           g_printerr ("kith-demo: cannot fill %s: %s\n", out, error->message);
           return 1;

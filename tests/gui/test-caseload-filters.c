@@ -341,7 +341,8 @@ test_filters_counts_and_list (Fixture       *f,
   g_assert_cmpuint (n_shown (f), ==, CASELOAD_PEOPLE);
   core_counts (NULL, &spec, counts);
   g_assert_cmpuint (counts[4], ==, CASELOAD_PEOPLE / 30);   /* the alerts made below */
-  for (guint b = 2; b < KITH_CASELOAD_N_FILTERS; b++)
+  /* The ones that need no name or team */
+  for (guint b = 2; b <= 4; b++)
     {
       g_assert_cmpuint (counts[b], >, 0);
       g_assert_cmpuint (counts[b], <, CASELOAD_PEOPLE);
@@ -453,6 +454,60 @@ test_filters_clear (Fixture       *f,
   g_assert_false (gtk_check_button_get_active (kith_caseload_filters_get_tier_check (get_filters (f), band)));
   wait_until (find_mapped_label (GTK_WIDGET (f->window), "300 people"));
   g_assert_false (gtk_widget_get_visible (clear));
+}
+
+/* A click on a column header sorts the whole caseload by it, in the core;
+ * a second click turns it round. */
+static void
+test_sort_by_column (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkColumnView *view;
+  g_autoptr(GtkColumnViewColumn) tier = NULL;
+  g_autoptr(GtkColumnViewColumn) age = NULL;
+  g_autoptr(KithCaseloadEntry) first = NULL;
+  g_autoptr(KithCaseloadEntry) last = NULL;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  view = kith_window_get_column_view (f->window);
+  tier = g_list_model_get_item (gtk_column_view_get_columns (view), 3);
+  age = g_list_model_get_item (gtk_column_view_get_columns (view), 2);
+
+  gtk_column_view_sort_by_column (view, tier, GTK_SORT_ASCENDING);
+  first = g_list_model_get_item (get_caseload_model (f), 0);
+  g_assert_cmpstr (kith_caseload_entry_get_risk_tier (first), ==, "severe");
+  g_assert_cmpuint (n_shown (f), ==, CASELOAD_PEOPLE);
+  wait_until (find_mapped_label (GTK_WIDGET (view), "Severe frailty"));
+  g_clear_object (&first);
+
+  gtk_column_view_sort_by_column (view, tier, GTK_SORT_DESCENDING);
+  first = g_list_model_get_item (get_caseload_model (f), 0);
+  g_assert_cmpstr (kith_caseload_entry_get_risk_tier (first), ==, "fit");
+  g_clear_object (&first);
+
+  /* Age: youngest first, then oldest first */
+  gtk_column_view_sort_by_column (view, age, GTK_SORT_ASCENDING);
+  first = g_list_model_get_item (get_caseload_model (f), 0);
+  last = g_list_model_get_item (get_caseload_model (f), CASELOAD_PEOPLE - 1);
+  g_assert_cmpint (kith_caseload_entry_get_age (first), <=, kith_caseload_entry_get_age (last));
+  g_assert_cmpint (kith_caseload_entry_get_age (first), <, 65);
+  g_clear_object (&first);
+  g_clear_object (&last);
+  gtk_column_view_sort_by_column (view, age, GTK_SORT_DESCENDING);
+  first = g_list_model_get_item (get_caseload_model (f), 0);
+  g_assert_cmpint (kith_caseload_entry_get_age (first), >=, 90);
+  g_clear_object (&first);
+
+  /* No column: back to the name order */
+  gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  {
+    g_autoptr(KithCaseload) by_name = kith_caseload_new (store);
+    g_autoptr(KithCaseloadEntry) a = g_list_model_get_item (get_caseload_model (f), 0);
+    g_autoptr(KithCaseloadEntry) b = g_list_model_get_item (G_LIST_MODEL (by_name), 0);
+
+    g_assert_cmpstr (kith_caseload_entry_get_id (a), ==, kith_caseload_entry_get_id (b));
+  }
 }
 
 static const char *
@@ -812,6 +867,7 @@ main (int   argc,
   ADD_FILTERS_TEST ("counts-and-list", test_filters_counts_and_list);
   ADD_FILTERS_TEST ("clear", test_filters_clear);
   ADD_FILTERS_TEST ("my-caseload", test_filters_my_caseload);
+  ADD_FILTERS_TEST ("sort-by-column", test_sort_by_column);
   /* Changes the store: last */
   ADD_FILTERS_TEST ("override-tier", test_filters_override_tier);
 
