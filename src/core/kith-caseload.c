@@ -381,26 +381,36 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* One row of the patient index, by row id (@pid) or by patient id. */
 static KithCaseloadEntry *
-load_entry (KithCaseload *self,
-            gint64        pid)
+read_entry (KithStore   *store,
+            gint64       pid,
+            const char  *patient_id,
+            GDate       *today,
+            gboolean    *found)
 {
   g_autoptr(GError) error = NULL;
   KithCaseloadEntry *entry;
   sqlite3_stmt *stmt;
 
-  stmt = kith_store_prepare (self->store,
-                             "SELECT id, list_name, nhs_number, birth_date, coordinator, next_review, open_alerts,"
-                             " risk_tier"
-                             " FROM patient_index WHERE pid = ?1",
+  stmt = kith_store_prepare (store,
+                             patient_id
+                             ? "SELECT id, list_name, nhs_number, birth_date, coordinator, next_review, open_alerts,"
+                               " risk_tier FROM patient_index WHERE id = ?2"
+                             : "SELECT id, list_name, nhs_number, birth_date, coordinator, next_review, open_alerts,"
+                               " risk_tier FROM patient_index WHERE pid = ?1",
                              &error);
   entry = g_object_new (KITH_TYPE_CASELOAD_ENTRY, NULL);
+  *found = FALSE;
   if (stmt == NULL)
     {
       g_warning ("Cannot read the caseload: %s", error->message);
       return entry;
     }
-  sqlite3_bind_int64 (stmt, 1, pid);
+  if (patient_id)
+    sqlite3_bind_text (stmt, 2, patient_id, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int64 (stmt, 1, pid);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       const char *nhs = (const char *) sqlite3_column_text (stmt, 2);
@@ -411,19 +421,55 @@ load_entry (KithCaseload *self,
       entry->birth_date = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       entry->coordinator = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       entry->next_review = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-      entry->age = kith_age_from_birth_date (entry->birth_date, &self->today);
+      entry->age = kith_age_from_birth_date (entry->birth_date, today);
       entry->open_alerts = (guint) sqlite3_column_int (stmt, 6);
       entry->risk_tier = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
       if (entry->next_review != NULL)
         {
-          char today[11];
+          char today_iso[11];
 
-          g_date_strftime (today, sizeof today, "%Y-%m-%d", &self->today);
-          entry->review_overdue = strcmp (entry->next_review, today) < 0;
+          g_date_strftime (today_iso, sizeof today_iso, "%Y-%m-%d", today);
+          entry->review_overdue = strcmp (entry->next_review, today_iso) < 0;
         }
+      *found = TRUE;
     }
   sqlite3_reset (stmt);
   return entry;
+}
+
+static KithCaseloadEntry *
+load_entry (KithCaseload *self,
+            gint64        pid)
+{
+  gboolean found;
+
+  return read_entry (self->store, pid, NULL, &self->today, &found);
+}
+
+KithCaseloadEntry *
+kith_caseload_entry_load (KithStore   *store,
+                          const char  *patient_id,
+                          GError     **error)
+{
+  g_autoptr(KithCaseloadEntry) entry = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GDate today;
+  gboolean found;
+
+  g_return_val_if_fail (KITH_IS_STORE (store), NULL);
+  g_return_val_if_fail (patient_id != NULL, NULL);
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+  entry = read_entry (store, -1, patient_id, &today, &found);
+  if (!found)
+    {
+      g_set_error_literal (error, KITH_STORE_ERROR, KITH_STORE_ERROR_NOT_FOUND,
+                           _("This person is not in the caseload on this computer"));
+      return NULL;
+    }
+  return g_steal_pointer (&entry);
 }
 
 static GType

@@ -36,6 +36,10 @@ gboolean    kith_caseload_entry_get_review_overdue(KithCaseloadEntry *self);
 /* Safety alerts still waiting for a recorded action ("open-alerts") */
 guint       kith_caseload_entry_get_open_alerts   (KithCaseloadEntry *self);
 const char *kith_caseload_entry_get_risk_tier     (KithCaseloadEntry *self);
+/* One person's row, read from the index by their patient id. */
+KithCaseloadEntry *kith_caseload_entry_load       (KithStore         *store,
+                                                   const char        *patient_id,
+                                                   GError           **error);
 
 /* A GListModel of KithCaseloadEntry over the store, sorted by name. Only
  * the row ids are loaded up front; entries are made when a list asks for

@@ -229,8 +229,8 @@ bench_open_person (KithStore    *store,
            percentile_ms (samples, 50), percentile_ms (samples, 95), percentile_ms (samples, 100));
 }
 
-/* The co-ordinator's filters (issue 6): every combination, with a name, some
- * tiers and a search now and then, each with all five counts. The first
+/* The co-ordinator's filters (issue 6): every combination, with a name, a
+ * team, some tiers and a search now and then, each with all its counts. The first
  * call reads the patient index into memory; it is timed on its own. */
 static void
 bench_filters (KithStore    *store,
@@ -260,7 +260,7 @@ bench_filters (KithStore    *store,
     {
       guint counts[KITH_CASELOAD_N_FILTERS];
       KithCaseloadFilterSpec spec = { i % (1u << KITH_CASELOAD_N_FILTERS), coordinator,
-                                      (guint) g_rand_int_range (rand, 1, 16), NULL };
+                                      (guint) g_rand_int_range (rand, 1, 16), NULL, "North locality team" };
       g_autoptr(GError) error = NULL;
       g_autoptr(GArray) shown = NULL;
       gint64 dt;
@@ -276,6 +276,57 @@ bench_filters (KithStore    *store,
   g_print ("caseload filters with all counts (500 combinations): p50 %.2f ms, p95 %.2f ms, max %.2f ms "
            "(first, reading the index: %.1f ms)\n",
            percentile_ms (samples, 50), percentile_ms (samples, 95), percentile_ms (samples, 100), first / 1e6);
+}
+
+/* "My tasks" (issue 6): the professionals who own the most open actions,
+ * as the caseload's biggest co-ordinators, each listed 200 times. */
+static void
+bench_tasks (KithStore *store)
+{
+  g_autoptr(GPtrArray) owners = g_ptr_array_new_with_free_func (g_free);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_open_v2 (kith_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "SELECT owner FROM plan_action GROUP BY owner_key ORDER BY count(*) DESC LIMIT 3",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_printerr ("kith-bench: cannot read the plan actions: %s\n", db ? sqlite3_errmsg (db) : "no memory");
+      sqlite3_close (db);
+      return;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (owners, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  for (guint o = 0; o < owners->len; o++)
+    {
+      g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (gint64));
+      KithCaseloadFilterSpec mine = { KITH_CASELOAD_FILTER_MINE, owners->pdata[o], 0, NULL, NULL };
+      g_autoptr(GArray) people = kith_store_filter_patients (store, NULL, &mine, NULL, NULL);
+      guint n_tasks = 0;
+
+      for (guint i = 0; i < 200; i++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GPtrArray) tasks = NULL;
+          gint64 t0 = now_ns (), dt;
+
+          tasks = kith_store_list_tasks (store, owners->pdata[o], NULL, &error);
+          dt = now_ns () - t0;
+          if (tasks == NULL)
+            {
+              g_printerr ("kith-bench: my tasks failed: %s\n", error->message);
+              return;
+            }
+          n_tasks = tasks->len;
+          g_array_append_val (samples, dt);
+        }
+      g_print ("my tasks for a co-ordinator of %u people (%u open actions): p50 %.2f ms, p95 %.2f ms, max %.2f ms\n",
+               people ? people->len : 0, n_tasks,
+               percentile_ms (samples, 50), percentile_ms (samples, 95), percentile_ms (samples, 100));
+    }
 }
 
 /* Starts @program with @envp and waits for its "first-frame" line. Returns
@@ -1634,6 +1685,7 @@ main (int   argc,
   bench_search (store, caseload, queries);
   bench_open_person (store, caseload);
   bench_filters (store, caseload);
+  bench_tasks (store);
   g_print ("kith-bench peak RSS: %.1f MB\n", peak_rss_kb () / 1024.0);
 
   if (app && empty_window)
