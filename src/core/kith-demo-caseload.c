@@ -210,11 +210,13 @@ next_nhs_number (Generator *gen)
     }
 }
 
+/* Dates are around the work day: the reference day unless a day was given,
+ * so that a demo made today has reviews and actions due around today. */
 static char *
-date_from_reference (int days)
+date_from_reference (Generator *gen,
+                     int        days)
 {
-  g_autoptr(GDateTime) ref = g_date_time_new_utc (REFERENCE_YEAR, REFERENCE_MONTH, REFERENCE_DAY, 0, 0, 0);
-  g_autoptr(GDateTime) when = g_date_time_add_days (ref, days);
+  g_autoptr(GDateTime) when = g_date_time_add_days (gen->work_day, days);
 
   return g_date_time_format (when, "%Y-%m-%d");
 }
@@ -441,8 +443,8 @@ emit_plan (Generator  *gen,
   Rng *rng = &gen->rng;
   guint s = rng_below (rng, G_N_ELEMENTS (states));
   g_autofree char *plan_id = make_uuid (rng);
-  g_autofree char *created = date_from_reference (-(int) rng_below (rng, 365));
-  g_autofree char *review = date_from_reference (-60 + (int) rng_below (rng, 240));
+  g_autofree char *created = date_from_reference (gen, -(int) rng_below (rng, 365));
+  g_autofree char *review = date_from_reference (gen, -60 + (int) rng_below (rng, 240));
   g_autofree char *display = coordinator_display (coordinator);
   g_autofree char *phone = g_strdup_printf ("01632 960%03u", 500 + coordinator % 400);
   JsonObject *plan = new_resource ("CarePlan", plan_id);
@@ -540,7 +542,7 @@ emit_plan (Generator  *gen,
       guint which = (rng_below (rng, G_N_ELEMENTS (action_texts)) + a) % G_N_ELEMENTS (action_texts);
       int owner = action_texts[which].owner == 2 && carer_name == NULL ? 1 : action_texts[which].owner;
       g_autofree char *action_id = g_strdup_printf ("action-%u", a + 1);
-      g_autofree char *due = date_from_reference (-30 + (int) rng_below (rng, 120));
+      g_autofree char *due = date_from_reference (gen, -30 + (int) rng_below (rng, 120));
       JsonObject *task = json_object_new ();
       JsonObject *who = json_object_new ();
       JsonObject *restriction = json_object_new ();
@@ -699,7 +701,7 @@ emit_assessment (Generator  *gen,
   static const char * const phq[] = { "LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9" };
   Rng *rng = &gen->rng;
   g_autofree char *assessment_id = make_uuid (rng);
-  g_autofree char *day = date_from_reference (-(int) rng_below (rng, 400));
+  g_autofree char *day = date_from_reference (gen, -(int) rng_below (rng, 400));
   g_autofree char *authored = g_strdup_printf ("%sT10:30:00.000Z", day);
   gboolean complete = rng_chance (rng, 80);
   guint severity = rng_below (rng, 4);
@@ -1065,7 +1067,7 @@ emit_person (Generator *gen,
   /* Most people on a co-ordinator's caseload are older and living with
    * several conditions; a fifth are working age. */
   guint age = rng_chance (rng, 20) ? 18 + rng_below (rng, 47) : 65 + rng_below (rng, 36);
-  g_autofree char *birth_date = date_from_reference (-(int) (age * 365 + rng_below (rng, 365))) ;
+  g_autofree char *birth_date = date_from_reference (gen, -(int) (age * 365 + rng_below (rng, 365))) ;
   g_autofree char *street = g_strdup_printf ("%u %s", 1 + rng_below (rng, 120), PICK (rng, streets));
   g_autofree char *postcode = g_strdup_printf ("ZZ99 %u%c%c", 1 + rng_below (rng, 9),
                                                'A' + rng_below (rng, 26), 'A' + rng_below (rng, 26));
@@ -1119,7 +1121,7 @@ emit_person (Generator *gen,
   for (guint c = 0; c < n_conditions; c++)
     {
       g_autofree char *id = make_uuid (rng);
-      g_autofree char *onset = date_from_reference (-(int) rng_below (rng, 365 * 15));
+      g_autofree char *onset = date_from_reference (gen, -(int) rng_below (rng, 365 * 15));
       guint which = rng_below (rng, G_N_ELEMENTS (conditions));
       JsonObject *condition = new_resource ("Condition", id);
       JsonArray *categories = json_array_new ();
@@ -1154,7 +1156,7 @@ emit_person (Generator *gen,
           guint j = i + rng_below (&frail, G_N_ELEMENTS (order) - i);
           guint which = order[j];
           g_autofree char *id = make_uuid (&frail);
-          g_autofree char *onset = date_from_reference (-(int) rng_below (&frail, 365 * 5));
+          g_autofree char *onset = date_from_reference (gen, -(int) rng_below (&frail, 365 * 5));
           JsonObject *condition = new_resource ("Condition", id);
           JsonArray *categories = json_array_new ();
 
