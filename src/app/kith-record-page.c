@@ -14,10 +14,13 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "kith-alert-box.h"
+#include "kith-contact-dialog.h"
+#include "kith-stay-dialog.h"
 #include "kith-application.h"
 #include "kith-format.h"
 #include "kith-record-page.h"
@@ -63,6 +66,10 @@ struct _KithRecordPage
   GtkWidget         *start_button;
   GtkListBox        *carers_list;
   AdwPreferencesGroup *frailty_group;
+  AdwActionRow      *follow_up_row;
+  AdwActionRow      *stay_row;
+  AdwActionRow      *ward_row;
+  AdwActionRow      *last_contact_row;
   AdwActionRow      *tier_row;
   AdwActionRow      *computed_row;
   AdwActionRow      *efi_row;
@@ -805,6 +812,170 @@ open_risk_dialog (KithRecordPage     *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+
+/* --- contacts and hospital ---------------------------------------------------- */
+
+/* "Home visit, 3 Dec 2026, Tunde Afolabi: notes…" */
+static char *
+describe_contact (KithContactEntry *contact)
+{
+  g_autofree char *day = g_strndup (contact->when ? contact->when : "", 10);
+  g_autofree char *date = kith_format_iso_date (day, KITH_DATE_STYLE_SHORT);
+  g_autofree char *who = contact->participants ? g_strjoinv (", ", contact->participants) : g_strdup ("");
+  GString *text = g_string_new (NULL);
+
+  /* Translators: a contact: its kind, its date and who was there */
+  g_string_printf (text, _("%s on %s · %s"), kith_contact_kind_to_label (contact->kind),
+                   date ? date : day, who);
+  if (contact->notes && *contact->notes)
+    g_string_append_printf (text, "\n%s", contact->notes);
+  return g_string_free (text, FALSE);
+}
+
+static void
+update_contacts (KithRecordPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) contacts = NULL;
+  g_autoptr(GPtrArray) stays = NULL;
+  g_autoptr(KithWardStay) ward = NULL;
+  KithContactEntry *last = NULL;
+  KithHospitalStay *latest = NULL;
+  const char *id;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->follow_up_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->stay_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->ward_row), FALSE);
+  adw_action_row_set_subtitle (self->last_contact_row, _("None recorded"));
+  if (self->patient == NULL || self->store == NULL)
+    return;
+  id = kith_patient_get_id (self->patient);
+
+  if (!(contacts = kith_store_list_contacts (self->store, id, &error)) ||
+      !(stays = kith_store_list_hospital_stays (self->store, id, &error)))
+    {
+      g_warning ("Could not read the contacts: %s", error->message);
+      return;
+    }
+  ward = kith_virtual_ward_get_stay (self->store, id, NULL);
+
+  for (guint i = 0; i < contacts->len && last == NULL; i++)
+    if (!((KithContactEntry *) contacts->pdata[i])->planned)
+      last = contacts->pdata[i];
+  if (last)
+    {
+      g_autofree char *text = describe_contact (last);
+
+      adw_action_row_set_subtitle (self->last_contact_row, text);
+    }
+
+  if (stays->len > 0)
+    latest = stays->pdata[0];
+  if (latest && latest->discharged == NULL)
+    {
+      g_autofree char *date = kith_format_iso_date (latest->admitted, KITH_DATE_STYLE_LONG);
+      /* Translators: a hospital stay: the day of admission and the hospital */
+      g_autofree char *text = g_strdup_printf (_("In hospital since %s, %s"), date ? date : _("a date not known"),
+                                               latest->hospital ? latest->hospital : "");
+
+      adw_action_row_set_subtitle (self->stay_row, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->stay_row), TRUE);
+    }
+  else if (latest)
+    {
+      g_autofree char *date = kith_format_iso_date (latest->discharged, KITH_DATE_STYLE_LONG);
+      /* Translators: the day of the last discharge from hospital */
+      g_autofree char *text = g_strdup_printf (_("Last discharged on %s"), date);
+      gboolean seen = last != NULL && last->when != NULL && strncmp (last->when, latest->discharged, 10) >= 0;
+
+      adw_action_row_set_subtitle (self->stay_row, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->stay_row), TRUE);
+      if (!seen)
+        {
+          adw_action_row_set_subtitle (self->follow_up_row,
+                                       _("No contact since the discharge: a call or a visit is due"));
+          gtk_widget_set_visible (GTK_WIDGET (self->follow_up_row), TRUE);
+        }
+    }
+
+  if (ward)
+    {
+      g_autofree char *date = kith_format_iso_date (ward->admitted, KITH_DATE_STYLE_LONG);
+      /* Translators: the day the person was admitted to the virtual ward */
+      g_autofree char *text = g_strdup_printf (_("Since %s"), date);
+
+      adw_action_row_set_subtitle (self->ward_row, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->ward_row), TRUE);
+    }
+}
+
+/* What the dialogs saved shows here and in the caseload's columns. */
+static void
+on_contact_saved_cb (KithRecordPage *self)
+{
+  update_contacts (self);
+  g_signal_emit (self, signals[RISK_CHANGED], 0);
+}
+
+static void
+present_contact_dialog (KithRecordPage *self,
+                        GtkWidget      *dialog)
+{
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_contact_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkWindow *
+parent_window (KithRecordPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+patient_log_contact_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  g_autofree char *me = kith_dup_professional_name ();
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+  present_contact_dialog (self, kith_contact_dialog_new (parent_window (self), self->store,
+                                                         kith_patient_get_id (self->patient), me));
+}
+
+static void
+patient_plan_visit_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  g_autofree char *me = kith_dup_professional_name ();
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+  present_contact_dialog (self, kith_contact_dialog_new_plan (parent_window (self), self->store,
+                                                              kith_patient_get_id (self->patient), me, NULL));
+}
+
+static void
+patient_hospital_stay_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  g_autofree char *me = kith_dup_professional_name ();
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+  present_contact_dialog (self, kith_stay_dialog_new (parent_window (self), self->store,
+                                                      kith_patient_get_id (self->patient),
+                                                      KITH_STAY_DIALOG_AUTO, me));
+}
+
 static void
 patient_change_tier_action (GtkWidget  *widget,
                             const char *action_name,
@@ -1145,6 +1316,10 @@ kith_record_page_class_init (KithRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, start_button);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, carers_list);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, frailty_group);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, follow_up_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, stay_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, ward_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, last_contact_row);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, tier_row);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, computed_row);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, efi_row);
@@ -1167,6 +1342,9 @@ kith_record_page_class_init (KithRecordPageClass *klass)
                                    patient_use_computed_tier_action);
   gtk_widget_class_install_action (widget_class, "patient.import-risk-score", NULL,
                                    patient_import_risk_score_action);
+  gtk_widget_class_install_action (widget_class, "patient.log-contact", NULL, patient_log_contact_action);
+  gtk_widget_class_install_action (widget_class, "patient.plan-visit", NULL, patient_plan_visit_action);
+  gtk_widget_class_install_action (widget_class, "patient.hospital-stay", NULL, patient_hospital_stay_action);
 }
 
 static void
@@ -1233,6 +1411,7 @@ kith_record_page_reload (KithRecordPage *self)
                               self->patient != NULL ? kith_patient_get_id (self->patient) : NULL);
   update_assessments (self);
   update_frailty (self);
+  update_contacts (self);
 }
 
 void

@@ -38,5 +38,10 @@ KithSyncScheduler   *kith_window_get_sync_scheduler   (KithWindow *self);
 /* NULL unless open */
 KithConflictsDialog *kith_window_get_conflicts_dialog (KithWindow *self);
 KithSignInDialog    *kith_window_get_sign_in_dialog   (KithWindow *self);
+/* "people", "today", "referrals", "tasks", "meetings" or "ward" */
+GtkWidget           *kith_window_get_work_page        (KithWindow *self,
+                                                       const char *name);
+void                 kith_window_show_work_page       (KithWindow *self,
+                                                       const char *name);
 
 G_END_DECLS

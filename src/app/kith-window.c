@@ -26,6 +26,11 @@
 #include "kith-plan-editor.h"
 #include "kith-application.h"
 #include "kith-window-private.h"
+#include "kith-meetings-page.h"
+#include "kith-referrals-page.h"
+#include "kith-tasks-page.h"
+#include "kith-today-page.h"
+#include "kith-ward-page.h"
 
 struct _KithWindow
 {
@@ -51,7 +56,10 @@ struct _KithWindow
   GtkStack             *main_stack;
   AdwLeaflet           *leaflet;
   GtkWidget            *caseload_pane;
-  AdwWindowTitle       *caseload_title;
+  AdwViewSwitcherTitle *caseload_title;
+  AdwViewStack         *work_stack;
+  /* The co-ordinator's pages beside "People", made with the store */
+  GPtrArray            *work_pages;
   KithSyncIndicator    *sync_indicator;
   GtkSearchEntry       *search_entry;
   KithCaseloadFilters  *caseload_filters;
@@ -1337,6 +1345,134 @@ kith_window_show_toast_action (GtkWidget  *widget,
   show_toast (KITH_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* --- the co-ordinator's pages ---------------------------------------------------- */
+
+typedef struct
+{
+  GType      (*get_type) (void);
+  const char  *name;
+  const char  *title;
+  const char  *icon_name;
+  void       (*reload) (gpointer page);
+} WorkPage;
+
+static const WorkPage work_pages[] = {
+  { kith_today_page_get_type, "today", N_("Today"), "x-office-calendar-symbolic",
+    (void (*) (gpointer)) kith_today_page_reload },
+  { kith_referrals_page_get_type, "referrals", N_("Referrals"), "mail-unread-symbolic",
+    (void (*) (gpointer)) kith_referrals_page_reload },
+  { kith_tasks_page_get_type, "tasks", N_("Tasks"), "checkbox-checked-symbolic",
+    (void (*) (gpointer)) kith_tasks_page_reload },
+  { kith_meetings_page_get_type, "meetings", N_("Meetings"), "emoji-people-symbolic",
+    (void (*) (gpointer)) kith_meetings_page_reload },
+  { kith_ward_page_get_type, "ward", N_("Virtual Ward"), "go-home-symbolic",
+    (void (*) (gpointer)) kith_ward_page_reload },
+};
+
+/* A page asks for a person's record: it opens beside the page. */
+static void
+on_work_page_open_person_cb (KithWindow *self,
+                             const char *patient_id,
+                             GtkWidget  *page)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KithCaseloadEntry) entry = NULL;
+
+  if (self->store == NULL || patient_id == NULL)
+    return;
+  if (!(entry = kith_caseload_entry_load (self->store, patient_id, &error)))
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  open_caseload_entry (self, entry);
+  show_record_pane (self);
+}
+
+static void
+set_work_page_people (KithWindow *self,
+                      GtkWidget  *page)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *team = NULL;
+
+  if (self->settings != NULL)
+    {
+      name = g_settings_get_string (self->settings, "my-name");
+      team = g_settings_get_string (self->settings, "my-team");
+    }
+  g_object_set (page, "my-name", name && *name ? name : NULL, NULL);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "my-team"))
+    g_object_set (page, "my-team", team && *team ? team : NULL, NULL);
+}
+
+static void
+on_settings_people_changed_cb (KithWindow *self,
+                               const char *key,
+                               GSettings  *settings)
+{
+  for (guint i = 0; self->work_pages && i < self->work_pages->len; i++)
+    set_work_page_people (self, self->work_pages->pdata[i]);
+}
+
+/* A page is read again each time it comes on screen: a sync or another
+ * page may have changed what it shows. */
+static void
+on_work_stack_page_changed_cb (KithWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->work_stack);
+
+  for (guint i = 0; self->work_pages && i < self->work_pages->len; i++)
+    if (g_strcmp0 (name, work_pages[i].name) == 0)
+      work_pages[i].reload (self->work_pages->pdata[i]);
+  if (g_strcmp0 (name, "people") == 0 && self->caseload != NULL)
+    kith_caseload_reload (self->caseload);
+}
+
+static void
+add_work_pages (KithWindow *self)
+{
+  self->work_pages = g_ptr_array_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (work_pages); i++)
+    {
+      GtkWidget *page = g_object_new (work_pages[i].get_type (), "store", self->store, NULL);
+      AdwViewStackPage *stack_page;
+
+      set_work_page_people (self, page);
+      g_signal_connect_object (page, "open-person", G_CALLBACK (on_work_page_open_person_cb), self,
+                               G_CONNECT_SWAPPED);
+      stack_page = adw_view_stack_add_titled (self->work_stack, page, work_pages[i].name,
+                                              _(work_pages[i].title));
+      adw_view_stack_page_set_icon_name (stack_page, work_pages[i].icon_name);
+      g_ptr_array_add (self->work_pages, page);
+    }
+  if (self->settings != NULL)
+    {
+      g_signal_connect_object (self->settings, "changed::my-name", G_CALLBACK (on_settings_people_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::my-team", G_CALLBACK (on_settings_people_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+}
+
+GtkWidget *
+kith_window_get_work_page (KithWindow *self,
+                           const char *name)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_child_by_name (self->work_stack, name);
+}
+
+void
+kith_window_show_work_page (KithWindow *self,
+                            const char *name)
+{
+  g_return_if_fail (KITH_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->work_stack, name);
+}
+
 static void
 kith_window_constructed (GObject *object)
 {
@@ -1391,6 +1527,8 @@ kith_window_finalize (GObject *object)
   g_clear_object (&self->caseload);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  /* The pages themselves belong to the stack */
+  g_clear_pointer (&self->work_pages, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kith_window_parent_class)->finalize (object);
 }
@@ -1464,6 +1602,8 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_pane);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_title);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, work_stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_work_stack_page_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, caseload_filters);
@@ -1624,6 +1764,7 @@ kith_window_set_store (KithWindow   *self,
                            G_CALLBACK (on_caseload_truncated_changed_cb), self, G_CONNECT_SWAPPED);
 
   kith_caseload_filters_set_caseload (self->caseload_filters, store, self->caseload);
+  add_work_pages (self);
 
   gtk_slice_list_model_set_size (self->caseload_slice, count_rows_for_first_frame (self));
   gtk_slice_list_model_set_model (self->caseload_slice, G_LIST_MODEL (self->caseload));

@@ -22,4 +22,8 @@
 #include "kith-merge.h"
 #include "kith-option-library.h"
 #include "kith-sync.h"
+#include "kith-mdt.h"
+#include "kith-meeting-document.h"
+#include "kith-contact.h"
+#include "kith-referral.h"
 #include "kith-tasks.h"

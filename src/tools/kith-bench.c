@@ -33,6 +33,7 @@
 #include <sqlite3.h>
 
 #include "kith-core.h"
+#include "kith-bench-mdt.h"
 
 static gint64
 now_ns (void)
@@ -1686,6 +1687,7 @@ main (int   argc,
   bench_open_person (store, caseload);
   bench_filters (store, caseload);
   bench_tasks (store);
+  kith_bench_mdt (store, 50);
   g_print ("kith-bench peak RSS: %.1f MB\n", peak_rss_kb () / 1024.0);
 
   if (app && empty_window)

@@ -20,6 +20,9 @@
  *   KITH_SCREENSHOT_MY_NAME=name    the professional's name ("my-name")
  *   KITH_SCREENSHOT_FILTERS=list    caseload filters on, comma-separated: mine, review,
  *                                   actions, alerts, and tiers (fit, mild, moderate, severe)
+ *   KITH_SCREENSHOT_MY_TEAM=team    the professional's team ("my-team")
+ *   KITH_SCREENSHOT_PAGE=page       a co-ordinator's page shown instead of "people":
+ *                                   today, referrals, tasks, meetings or ward
  *   KITH_SCREENSHOT_SELECT=frail    (as SELECT) the first person with a moderate frailty
  *                                   index, with a clinician's tier and an imported score
  *                                   recorded; their "Frailty and risk" on screen
@@ -262,9 +265,12 @@ on_select_timeout_cb (gpointer user_data)
   const char *search = g_getenv ("KITH_SCREENSHOT_SEARCH");
   const char *assessment = g_getenv ("KITH_SCREENSHOT_ASSESSMENT");
   const char *filters = g_getenv ("KITH_SCREENSHOT_FILTERS");
+  const char *page = g_getenv ("KITH_SCREENSHOT_PAGE");
 
   if (filters != NULL && *filters != '\0')
     apply_filters (window, filters);
+  if (page != NULL && *page != '\0')
+    kith_window_show_work_page (window, page);
 
   if (search != NULL)
     gtk_editable_set_text (GTK_EDITABLE (kith_window_get_search_entry (window)), search);
@@ -324,6 +330,7 @@ main (int   argc,
   g_autoptr(GSettings) settings = NULL;
   const char *size = g_getenv ("KITH_SCREENSHOT_SIZE");
   const char *my_name = g_getenv ("KITH_SCREENSHOT_MY_NAME");
+  const char *my_team = g_getenv ("KITH_SCREENSHOT_MY_TEAM");
   int width, height;
 
   if (size != NULL && sscanf (size, "%dx%d", &width, &height) == 2 &&
@@ -334,6 +341,8 @@ main (int   argc,
     }
   if (my_name != NULL && (settings != NULL || (settings = kith_settings_new ()) != NULL))
     g_settings_set_string (settings, "my-name", my_name);
+  if (my_team != NULL && (settings != NULL || (settings = kith_settings_new ()) != NULL))
+    g_settings_set_string (settings, "my-team", my_team);
 
   application = kith_application_new ();
   g_signal_connect_after (application, "startup", G_CALLBACK (on_application_startup_cb), NULL);
