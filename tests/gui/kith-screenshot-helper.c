@@ -19,10 +19,13 @@
  *   KITH_SCREENSHOT_TEXT_SCALE=2    text twice as large (as the accessibility setting)
  *   KITH_SCREENSHOT_MY_NAME=name    the professional's name ("my-name")
  *   KITH_SCREENSHOT_FILTERS=list    caseload filters on, comma-separated: mine, review,
- *                                   actions, alerts, and tiers (fit, mild, moderate, severe)
+ *                                   actions, alerts, team, discharged, ward, and tiers
+ *                                   (fit, mild, moderate, severe)
  *   KITH_SCREENSHOT_MY_TEAM=team    the professional's team ("my-team")
  *   KITH_SCREENSHOT_PAGE=page       a co-ordinator's page shown instead of "people":
  *                                   today, referrals, tasks, meetings or ward
+ *   KITH_SCREENSHOT_MEETING=1       (with PAGE=meetings) a meeting of my team today,
+ *                                   with attendees and its agenda built, shown
  *   KITH_SCREENSHOT_SELECT=frail    (as SELECT) the first person with a moderate frailty
  *                                   index, with a clinician's tier and an imported score
  *                                   recorded; their "Frailty and risk" on screen
@@ -37,6 +40,7 @@
 #include <stdio.h>
 
 #include "kith-application.h"
+#include "kith-meetings-page.h"
 #include "kith-window-private.h"
 
 static gboolean
@@ -188,6 +192,12 @@ apply_filters (KithWindow *window,
         gtk_toggle_button_set_active (kith_caseload_filters_get_toggle (filters, KITH_CASELOAD_FILTER_ACTION_OVERDUE), TRUE);
       else if (g_str_equal (names[i], "alerts"))
         gtk_toggle_button_set_active (kith_caseload_filters_get_toggle (filters, KITH_CASELOAD_FILTER_ALERT_OPEN), TRUE);
+      else if (g_str_equal (names[i], "team"))
+        gtk_toggle_button_set_active (kith_caseload_filters_get_toggle (filters, KITH_CASELOAD_FILTER_TEAM), TRUE);
+      else if (g_str_equal (names[i], "discharged"))
+        gtk_toggle_button_set_active (kith_caseload_filters_get_toggle (filters, KITH_CASELOAD_FILTER_DISCHARGED), TRUE);
+      else if (g_str_equal (names[i], "ward"))
+        gtk_toggle_button_set_active (kith_caseload_filters_get_toggle (filters, KITH_CASELOAD_FILTER_VIRTUAL_WARD), TRUE);
       else
         for (KithFrailtyBand band = KITH_FRAILTY_FIT; band <= KITH_FRAILTY_SEVERE; band++)
           if (g_str_equal (names[i], kith_frailty_band_id (band)))
@@ -257,6 +267,42 @@ on_show_frailty_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A meeting of the professional's team today, its agenda built */
+static void
+make_meeting (KithWindow *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr(KithMeeting) meeting = NULL;
+  KithStore *store = NULL;
+  GtkWidget *page = kith_window_get_work_page (window, "meetings");
+  KithAgendaRules rules;
+  static const char * const attendees[] = {
+    "Adaeze Okonjo 2 (Community matron)", "Dr Asha Rao (GP)", "Ciaran Brennan (Social worker)",
+    "Nadia Rahman (Care co-ordinator)",
+  };
+
+  g_object_get (page, "store", &store, NULL);
+  meeting = kith_meeting_new (today, g_getenv ("KITH_SCREENSHOT_MY_TEAM"), &error);
+  for (guint i = 0; meeting && i < G_N_ELEMENTS (attendees); i++)
+    {
+      kith_meeting_add_attendee (meeting, attendees[i], NULL);
+      kith_meeting_set_attended (meeting, attendees[i], i != 2, NULL);
+    }
+  kith_agenda_rules_init (&rules);
+  rules.max_per_reason = 5;
+  if (meeting == NULL || !kith_meeting_build_agenda (meeting, store, &rules, &error) ||
+      !kith_meeting_save (meeting, store, &error))
+    g_warning ("No meeting for the screenshot: %s", error->message);
+  else
+    {
+      kith_meetings_page_reload (KITH_MEETINGS_PAGE (page));
+      kith_meetings_page_show_meeting (KITH_MEETINGS_PAGE (page), kith_meeting_get_id (meeting));
+    }
+  g_object_unref (store);
+}
+
 static gboolean
 on_select_timeout_cb (gpointer user_data)
 {
@@ -271,6 +317,8 @@ on_select_timeout_cb (gpointer user_data)
     apply_filters (window, filters);
   if (page != NULL && *page != '\0')
     kith_window_show_work_page (window, page);
+  if (g_strcmp0 (g_getenv ("KITH_SCREENSHOT_MEETING"), "1") == 0)
+    make_meeting (window);
 
   if (search != NULL)
     gtk_editable_set_text (GTK_EDITABLE (kith_window_get_search_entry (window)), search);

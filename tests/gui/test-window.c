@@ -105,6 +105,21 @@ find_mapped_label (GtkWidget  *widget,
   return NULL;
 }
 
+/* Some mapped label under @widget shows @text among other words */
+static gboolean
+has_mapped_text_containing (GtkWidget  *widget,
+                            const char *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_mapped_text_containing (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static GListModel *
 get_caseload_model (Fixture *f)
 {
@@ -432,9 +447,65 @@ test_window_select_opens_record (Fixture       *f,
       g_assert_nonnull (find_mapped_label (GTK_WIDGET (record_page), prefers));
     }
 
-  /* The sections still to come say so plainly. */
+  /* What is not there yet says so plainly. */
   g_assert_nonnull (find_mapped_label (GTK_WIDGET (record_page), "No assessment yet"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (record_page), "No contacts recorded yet"));
+  g_assert_nonnull (find_mapped_label (GTK_WIDGET (record_page), "Last contact"));
+}
+
+/* A discharge shows on the record with the follow-up it needs, until a
+ * contact is logged; the contact then shows as the last one. */
+static void
+test_window_record_shows_follow_up (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KithPatient) patient = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+  g_autofree char *discharged = g_date_time_format (yesterday, "%Y-%m-%d");
+  g_autofree char *admitted = NULL;
+  g_autofree char *id = NULL;
+  KithRecordPage *record_page;
+  KithContactEntry contact = { 0 };
+  char *who[] = { (char *) "Nurse Test", NULL };
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  patient = load_patient_at (f, 11);
+  record_page = kith_window_get_record_page (f->window);
+  {
+    g_autoptr(GDateTime) before = g_date_time_add_days (now, -5);
+
+    admitted = g_date_time_format (before, "%Y-%m-%d");
+  }
+  id = kith_contact_record_admission (store, kith_patient_get_id (patient), admitted, "General hospital",
+                                      "A fall at home", &error);
+  g_assert_no_error (error);
+  g_assert_true (kith_contact_record_discharge (store, kith_patient_get_id (patient), discharged, "Home with support",
+                                                "Nurse Test", &error));
+  g_assert_no_error (error);
+
+  type_into_search (f, kith_patient_get_nhs_number (patient));
+  g_signal_emit_by_name (kith_window_get_search_entry (f->window), "activate");
+  wait_until (kith_record_page_get_patient (record_page) != NULL &&
+              g_strcmp0 (kith_patient_get_id (kith_record_page_get_patient (record_page)),
+                         kith_patient_get_id (patient)) == 0);
+  wait_until (find_mapped_label (GTK_WIDGET (record_page), "Follow-up after discharge due"));
+  g_assert_nonnull (find_mapped_label (GTK_WIDGET (record_page),
+                                       "No contact since the discharge: a call or a visit is due"));
+
+  /* A phone call today is the follow-up. */
+  contact.patient_id = (char *) kith_patient_get_id (patient);
+  contact.kind = KITH_CONTACT_PHONE;
+  contact.when = g_date_time_format_iso8601 (now);
+  contact.participants = who;
+  contact.notes = (char *) "Settling in at home; no pain.";
+  g_free (kith_contact_log (store, &contact, &error));
+  g_free (contact.when);
+  g_assert_no_error (error);
+  kith_record_page_reload (record_page);
+  wait_until (find_mapped_label (GTK_WIDGET (record_page), "Follow-up after discharge due") == NULL);
+  g_assert_true (has_mapped_text_containing (GTK_WIDGET (record_page), "Settling in at home; no pain."));
 }
 
 static void
@@ -820,6 +891,8 @@ main (int   argc,
   ADD_WINDOW_TEST ("escape-clears-search", test_window_escape_clears_search, fixture_set_up);
   ADD_WINDOW_TEST ("narrow-folds", test_window_narrow_folds, fixture_set_up_narrow);
   ADD_WINDOW_TEST ("open-plan", test_window_open_plan, fixture_set_up);
+  /* Changes the store: last */
+  ADD_WINDOW_TEST ("record-shows-follow-up", test_window_record_shows_follow_up, fixture_set_up);
   g_test_add_func ("/kith/window/store-error", test_window_store_error);
 
   ret = g_test_run ();
