@@ -116,7 +116,8 @@ main (int   argc,
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to write: a store (.db) or a Bundle (.json)", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "store or bundle (default: from the file name)", "FORMAT" },
     { "work-day", 0, 0, G_OPTION_ARG_STRING, &work_day_text,
-      "The co-ordinator's day the visits, referrals and discharges are around: YYYY-MM-DD (default: today, UTC)", "DATE" },
+      "The day the demo's dates are around (visits planned, referrals waiting, discharges): YYYY-MM-DD or \"today\" (UTC); "
+      "the default is the demo's reference day, 2026-01-01, as kith-server --demo-people uses", "DATE" },
     { NULL }
   };
 
@@ -146,6 +147,8 @@ main (int   argc,
     format = g_strdup (g_str_has_suffix (out, ".json") ? "bundle" : "store");
   g_date_clear (&work_day, 1);
   if (work_day_text == NULL)
+    g_date_set_dmy (&work_day, 1, G_DATE_JANUARY, 2026);
+  else if (g_str_equal (work_day_text, "today"))
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
@@ -158,7 +161,7 @@ main (int   argc,
 
       if (sscanf (work_day_text, "%4d-%2d-%2d", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
         {
-          g_printerr ("kith-demo: --work-day must be a date, YYYY-MM-DD\n");
+          g_printerr ("kith-demo: --work-day must be a date, YYYY-MM-DD, or \"today\"\n");
           return 2;
         }
       g_date_set_dmy (&work_day, d, m, y);
