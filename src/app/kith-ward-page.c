@@ -32,6 +32,9 @@ struct _KithWardPage
   GtkStack      *stack;
   AdwStatusPage *empty_page;
   GtkListBox    *occupants_list;
+  GtkMenuButton *places_button;
+  GtkLabel      *places_hint;
+  GtkSpinButton *places_spin;
 };
 
 G_DEFINE_FINAL_TYPE (KithWardPage, kith_ward_page, ADW_TYPE_BIN)
@@ -447,6 +450,60 @@ kith_ward_page_set_property (GObject      *object,
     }
 }
 
+/* --- the ward's size ------------------------------------------------------------ */
+
+static void
+on_places_popover_show_cb (KithWardPage *self)
+{
+  gint64 people;
+  g_autofree char *hint = NULL;
+
+  if (self->store == NULL)
+    return;
+  people = kith_store_count_resources (self->store, "Patient");
+  /* Translators: the default size of the virtual ward, from the list size */
+  hint = g_strdup_printf (ngettext ("0.5%% of the %" G_GINT64_FORMAT " person on the list would be %u.",
+                                    "0.5%% of the %" G_GINT64_FORMAT " people on the list would be %u.",
+                                    (gulong) MAX (people, 0)),
+                          people, (guint) MAX (1, (people + 199) / 200));
+  gtk_label_set_text (self->places_hint, hint);
+  gtk_spin_button_set_value (self->places_spin, kith_store_get_virtual_ward_capacity (self->store));
+  gtk_widget_grab_focus (GTK_WIDGET (self->places_spin));
+}
+
+static void
+set_capacity (KithWardPage *self,
+              int           capacity)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+  if (!kith_store_set_virtual_ward_capacity (self->store, capacity, &error))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", error->message);
+  gtk_menu_button_popdown (self->places_button);
+  kith_ward_page_reload (self);
+}
+
+static void
+ward_places_save_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  KithWardPage *self = KITH_WARD_PAGE (widget);
+
+  gtk_spin_button_update (self->places_spin);
+  set_capacity (self, gtk_spin_button_get_value_as_int (self->places_spin));
+}
+
+static void
+ward_places_default_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  set_capacity (KITH_WARD_PAGE (widget), -1);
+}
+
 static void
 kith_ward_page_class_init (KithWardPageClass *klass)
 {
@@ -482,6 +539,12 @@ kith_ward_page_class_init (KithWardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithWardPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KithWardPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, KithWardPage, occupants_list);
+  gtk_widget_class_bind_template_child (widget_class, KithWardPage, places_button);
+  gtk_widget_class_bind_template_child (widget_class, KithWardPage, places_hint);
+  gtk_widget_class_bind_template_child (widget_class, KithWardPage, places_spin);
+  gtk_widget_class_bind_template_callback (widget_class, on_places_popover_show_cb);
+  gtk_widget_class_install_action (widget_class, "ward.places-save", NULL, ward_places_save_action);
+  gtk_widget_class_install_action (widget_class, "ward.places-default", NULL, ward_places_default_action);
   gtk_widget_class_bind_template_callback (widget_class, on_occupants_list_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "ward.admit", NULL, ward_admit_action);
@@ -599,4 +662,12 @@ kith_ward_page_get_places_text (KithWardPage *self)
   g_return_val_if_fail (KITH_IS_WARD_PAGE (self), NULL);
 
   return gtk_label_get_text (self->places_label);
+}
+
+GtkSpinButton *
+kith_ward_page_get_places_spin (KithWardPage *self)
+{
+  g_return_val_if_fail (KITH_IS_WARD_PAGE (self), NULL);
+
+  return self->places_spin;
 }

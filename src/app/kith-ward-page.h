@@ -32,4 +32,7 @@ void        kith_ward_page_reload       (KithWardPage *self);
 /* For the GUI tests: "12 of 25 places" as shown */
 const char *kith_ward_page_get_places_text (KithWardPage *self);
 
+/* The Places popover's number, for tests */
+GtkSpinButton *kith_ward_page_get_places_spin (KithWardPage *self);
+
 G_END_DECLS

@@ -390,6 +390,20 @@ test_ward_page (Fixture       *f,
   g_assert_true (kith_store_set_virtual_ward_capacity (f->store, 25, &error));
   kith_ward_page_reload (page);
   g_assert_cmpstr (kith_ward_page_get_places_text (page), ==, "1 of 25 places");
+
+  /* Through the page's Places popover: a size, then back to 0.5% */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "ward.places-default", NULL));
+  g_assert_cmpuint (kith_store_get_virtual_ward_capacity (f->store), ==, 1);
+  g_assert_cmpstr (kith_ward_page_get_places_text (page), ==, "1 of 1 place");
+  {
+    GtkSpinButton *spin = kith_ward_page_get_places_spin (page);
+
+    g_assert_nonnull (spin);
+    gtk_spin_button_set_value (spin, 30);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "ward.places-save", NULL));
+    g_assert_cmpuint (kith_store_get_virtual_ward_capacity (f->store), ==, 30);
+    g_assert_cmpstr (kith_ward_page_get_places_text (page), ==, "1 of 30 places");
+  }
 }
 
 static GLogWriterOutput
