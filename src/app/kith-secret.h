@@ -11,8 +11,11 @@
 G_BEGIN_DECLS
 
 /* The keyring entry for a practice server's bearer token: one per server
- * address and user name. kith-tool looks tokens up under the same schema,
- * so a professional signs in once for both. */
+ * address and user name. The token comes from signing in with a password
+ * (the Sign In dialog, or src/tools/run-demo); the password itself is never
+ * kept. kith-tool looks tokens up under the same schema, so a professional
+ * signs in once for both. The token expires (8 hours by default); then the
+ * server answers 401 and the app asks to sign in again. */
 const SecretSchema *kith_secret_get_token_schema (void);
 
 G_END_DECLS

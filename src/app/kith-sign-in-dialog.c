@@ -3,18 +3,27 @@
  * Copyright 2026 The Kith developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Which practice server, as whom, and the password or token. The dialog
- * only asks; the window keeps the secret in the keyring and hands it to
- * the sync client.
+ * Which practice server, as whom, and the password. Sign In sends the user
+ * name and password to the server (kith_sync_client_sign_in_async) while
+ * the dialog stays open: a refusal is said in the dialog, and only once
+ * the server has given a token does the dialog answer "sign-in", with
+ * the token (never the password) for the window to keep in the keyring
+ * and hand to the sync client.
+ *
+ * AdwMessageDialog closes itself before it emits a response; this dialog
+ * keeps itself open across a response button (see close_request) and
+ * closes after its response has been handled.
  */
 
 #define G_LOG_DOMAIN "kith-sign-in-dialog"
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "kith-sign-in-dialog.h"
+#include "kith-sync.h"
 
 struct _KithSignInDialog
 {
@@ -23,11 +32,29 @@ struct _KithSignInDialog
   /* Template widgets */
   AdwEntryRow      *server_row;
   AdwEntryRow      *user_row;
-  AdwEntryRow      *token_row;
+  AdwEntryRow      *password_row;
   GtkLabel         *problem_label;
+
+  /* The sign-in under way, and what came of it */
+  GCancellable     *cancellable;
+  char             *token;
+  char             *failure;
+  char             *signed_in_server;
+  char             *signed_in_user;
+
+  guint             n_responses;
+  gboolean          in_close_request;
 };
 
 G_DEFINE_FINAL_TYPE (KithSignInDialog, kith_sign_in_dialog, ADW_TYPE_MESSAGE_DIALOG)
+
+static void
+wipe_free (char *text)
+{
+  if (text != NULL)
+    memset (text, 0, strlen (text));
+  g_free (text);
+}
 
 static char *
 dup_row_text (AdwEntryRow *row)
@@ -61,27 +88,176 @@ describe_server_problem (const char *address)
   return NULL;
 }
 
+static gboolean
+is_signing_in (KithSignInDialog *self)
+{
+  return self->cancellable != NULL;
+}
+
 static void
 update_response (KithSignInDialog *self)
 {
   g_autofree char *server = dup_row_text (self->server_row);
   g_autofree char *user = dup_row_text (self->user_row);
-  const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   const char *problem = describe_server_problem (server);
+  const char *shown = problem;
+  gboolean busy = is_signing_in (self);
 
-  gtk_label_set_text (self->problem_label, problem != NULL ? problem : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), problem != NULL);
+  if (shown == NULL && busy)
+    shown = _("Signing in…");
+  else if (shown == NULL)
+    shown = self->failure;
+
+  gtk_label_set_text (self->problem_label, shown != NULL ? shown : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), shown != NULL);
+  if (busy && problem == NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->problem_label), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "error");
+
+  /* The rows stay as they are (a focused entry made insensitive upsets
+   * GTK 4.8); what was sent is kept apart, see start_sign_in(). */
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "sign-in",
-                                           server != NULL && problem == NULL &&
-                                           user != NULL && token != NULL && *token != '\0');
+                                           !busy && server != NULL && problem == NULL &&
+                                           user != NULL && password != NULL && *password != '\0');
+}
+
+static void
+on_row_changed_cb (KithSignInDialog *self)
+{
+  /* A new try: the last refusal no longer applies. */
+  g_clear_pointer (&self->failure, g_free);
+  update_response (self);
+}
+
+static void
+on_signed_in_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KithSignInDialog) self = user_data;
+  KithSyncClient *client = KITH_SYNC_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!kith_sync_client_sign_in_finish (client, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_clear_object (&self->cancellable);
+      g_free (self->failure);
+      self->failure = g_strdup (error->message);
+      update_response (self);
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      return;
+    }
+
+  g_clear_object (&self->cancellable);
+  wipe_free (self->token);
+  self->token = kith_sync_client_dup_token (client);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+
+  /* Now the window hears "sign-in", and takes the token. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "sign-in");
+}
+
+static void
+start_sign_in (KithSignInDialog *self)
+{
+  g_autofree char *server = dup_row_text (self->server_row);
+  g_autofree char *user = dup_row_text (self->user_row);
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  g_autoptr(KithSyncClient) client = NULL;
+
+  if (is_signing_in (self) || server == NULL || user == NULL || password == NULL ||
+      *password == '\0' || describe_server_problem (server) != NULL)
+    return;
+
+  /* A client of its own: the window's may be for another server. */
+  client = kith_sync_client_new (NULL, server);
+  self->cancellable = g_cancellable_new ();
+  g_free (self->signed_in_server);
+  self->signed_in_server = g_steal_pointer (&server);
+  g_free (self->signed_in_user);
+  self->signed_in_user = g_steal_pointer (&user);
+  g_clear_pointer (&self->failure, g_free);
+  kith_sync_client_sign_in_async (client, self->signed_in_user, password, self->cancellable,
+                                  on_signed_in_cb, g_object_ref (self));
+  update_response (self);
+}
+
+/* Runs first: "sign-in" without a token yet starts signing in instead of
+ * reaching anyone else; any other response stops a sign-in under way. */
+static void
+on_response_cb (KithSignInDialog *self,
+                const char       *response)
+{
+  self->n_responses++;
+
+  if (g_strcmp0 (response, "sign-in") == 0 && self->token == NULL)
+    {
+      g_signal_stop_emission_by_name (self, "response::sign-in");
+      start_sign_in (self);
+      return;
+    }
+  g_cancellable_cancel (self->cancellable);
+}
+
+/* Runs last: the response has been handled, so the dialog goes (unless it
+ * came from closing, which closes it anyway). */
+static void
+on_response_after_cb (KithSignInDialog *self,
+                      const char       *response)
+{
+  if (!self->in_close_request)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static gboolean
+kith_sign_in_dialog_close_request (GtkWindow *window)
+{
+  KithSignInDialog *self = KITH_SIGN_IN_DIALOG (window);
+  guint before = self->n_responses;
+  gboolean keep_open;
+
+  /* Closing by Escape or the window's close emits the close response in
+   * here; a response button closes first and emits its response after.
+   * That one decides for itself, so the dialog stays until then. */
+  self->in_close_request = TRUE;
+  keep_open = GTK_WINDOW_CLASS (kith_sign_in_dialog_parent_class)->close_request (window);
+  self->in_close_request = FALSE;
+
+  if (self->n_responses == before)
+    return TRUE;
+  return keep_open;
 }
 
 static void
 kith_sign_in_dialog_dispose (GObject *object)
 {
+  KithSignInDialog *self = KITH_SIGN_IN_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  /* Focus leaves the rows while they live: libadwaita 1.2's entry rows
+   * hear of losing it after they are gone otherwise. */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), KITH_TYPE_SIGN_IN_DIALOG);
 
   G_OBJECT_CLASS (kith_sign_in_dialog_parent_class)->dispose (object);
+}
+
+static void
+kith_sign_in_dialog_finalize (GObject *object)
+{
+  KithSignInDialog *self = KITH_SIGN_IN_DIALOG (object);
+
+  wipe_free (self->token);
+  g_free (self->failure);
+  g_free (self->signed_in_server);
+  g_free (self->signed_in_user);
+
+  G_OBJECT_CLASS (kith_sign_in_dialog_parent_class)->finalize (object);
 }
 
 static void
@@ -89,14 +265,17 @@ kith_sign_in_dialog_class_init (KithSignInDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = kith_sign_in_dialog_dispose;
+  object_class->finalize = kith_sign_in_dialog_finalize;
+  window_class->close_request = kith_sign_in_dialog_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/care/kith/Kith/kith-sign-in-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, KithSignInDialog, server_row);
   gtk_widget_class_bind_template_child (widget_class, KithSignInDialog, user_row);
-  gtk_widget_class_bind_template_child (widget_class, KithSignInDialog, token_row);
+  gtk_widget_class_bind_template_child (widget_class, KithSignInDialog, password_row);
   gtk_widget_class_bind_template_child (widget_class, KithSignInDialog, problem_label);
 }
 
@@ -105,9 +284,13 @@ kith_sign_in_dialog_init (KithSignInDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect_swapped (self->server_row, "changed", G_CALLBACK (update_response), self);
-  g_signal_connect_swapped (self->user_row, "changed", G_CALLBACK (update_response), self);
-  g_signal_connect_swapped (self->token_row, "changed", G_CALLBACK (update_response), self);
+  /* Connected before anyone else can be. */
+  g_signal_connect (self, "response", G_CALLBACK (on_response_cb), NULL);
+  g_signal_connect_after (self, "response", G_CALLBACK (on_response_after_cb), NULL);
+
+  g_signal_connect_swapped (self->server_row, "changed", G_CALLBACK (on_row_changed_cb), self);
+  g_signal_connect_swapped (self->user_row, "changed", G_CALLBACK (on_row_changed_cb), self);
+  g_signal_connect_swapped (self->password_row, "changed", G_CALLBACK (on_row_changed_cb), self);
   update_response (self);
 }
 
@@ -136,7 +319,7 @@ kith_sign_in_dialog_new (GtkWindow  *parent,
   else if (user == NULL || *user == '\0')
     gtk_widget_grab_focus (GTK_WIDGET (self->user_row));
   else
-    gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
 
   update_response (self);
   return self;
@@ -149,6 +332,9 @@ kith_sign_in_dialog_dup_server (KithSignInDialog *self)
 
   g_return_val_if_fail (KITH_IS_SIGN_IN_DIALOG (self), NULL);
 
+  /* Once signed in, the server that gave the token. */
+  if (self->token != NULL)
+    return g_strdup (self->signed_in_server);
   server = dup_row_text (self->server_row);
   if (server == NULL || describe_server_problem (server) != NULL)
     return NULL;
@@ -160,18 +346,33 @@ kith_sign_in_dialog_dup_user (KithSignInDialog *self)
 {
   g_return_val_if_fail (KITH_IS_SIGN_IN_DIALOG (self), NULL);
 
+  if (self->token != NULL)
+    return g_strdup (self->signed_in_user);
   return dup_row_text (self->user_row);
 }
 
 char *
 kith_sign_in_dialog_dup_token (KithSignInDialog *self)
 {
-  const char *token;
-
   g_return_val_if_fail (KITH_IS_SIGN_IN_DIALOG (self), NULL);
 
-  token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
-  return token != NULL && *token != '\0' ? g_strdup (token) : NULL;
+  return g_strdup (self->token);
+}
+
+const char *
+kith_sign_in_dialog_get_failure (KithSignInDialog *self)
+{
+  g_return_val_if_fail (KITH_IS_SIGN_IN_DIALOG (self), NULL);
+
+  return self->failure;
+}
+
+gboolean
+kith_sign_in_dialog_get_signing_in (KithSignInDialog *self)
+{
+  g_return_val_if_fail (KITH_IS_SIGN_IN_DIALOG (self), FALSE);
+
+  return is_signing_in (self);
 }
 
 AdwEntryRow *
@@ -187,9 +388,9 @@ kith_sign_in_dialog_get_user_row (KithSignInDialog *self)
 }
 
 AdwEntryRow *
-kith_sign_in_dialog_get_token_row (KithSignInDialog *self)
+kith_sign_in_dialog_get_password_row (KithSignInDialog *self)
 {
-  return self->token_row;
+  return self->password_row;
 }
 
 gboolean

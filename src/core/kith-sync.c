@@ -16,6 +16,12 @@
  *
  * A cycle runs on a worker thread with its own store connection and a
  * blocking libsoup session, so the window never waits on the network.
+ *
+ * Signing in posts a user name and password to the server's /auth/token
+ * and keeps the bearer token it answers with. Neither a password nor a
+ * token is sent over plain http except to this machine, and certificates
+ * are always verified (there is no way to accept an unknown one); a
+ * practice with its own CA gives its CA file instead.
  */
 
 #define G_LOG_DOMAIN "kith-sync"
@@ -44,6 +50,7 @@ struct _KithSyncClient
   char     *base_url;
   char     *token;
   guint     timeout;
+  GTlsDatabase *tls_database;   /* the practice's CA, or NULL for the system's */
 
   gboolean  work_offline;
   gboolean  syncing;
@@ -83,6 +90,7 @@ typedef struct
   char           *base_url;
   char           *token;
   guint           timeout;
+  GTlsDatabase   *tls_database;
 
   KithStore      *store;
   SoupSession    *session;
@@ -151,7 +159,10 @@ cycle_free (Cycle *cycle)
 {
   g_free (cycle->store_path);
   g_free (cycle->base_url);
+  if (cycle->token != NULL)
+    explicit_bzero (cycle->token, strlen (cycle->token));
   g_free (cycle->token);
+  g_clear_object (&cycle->tls_database);
   g_clear_object (&cycle->store);
   g_clear_object (&cycle->session);
   g_clear_object (&cycle->cancellable);
@@ -190,6 +201,61 @@ same_server (Cycle *cycle,
   return g_strcmp0 (g_uri_get_scheme (uri), g_uri_get_scheme (cycle->base_uri)) == 0 &&
          g_strcmp0 (g_uri_get_host (uri), g_uri_get_host (cycle->base_uri)) == 0 &&
          g_uri_get_port (uri) == g_uri_get_port (cycle->base_uri);
+}
+
+/* The server could not prove who it is: nothing was sent. */
+static void
+set_certificate_error (GError       **error,
+                       const GError  *tls_error)
+{
+  g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_CERTIFICATE,
+               _("The practice server’s certificate is not trusted (%s), so nothing was sent. "
+                 "Ask whoever runs the server for the practice’s CA file."),
+               tls_error->message);
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* Passwords and tokens only go over https, or plain http to this machine. */
+static gboolean
+check_private_channel (GUri    *uri,
+                       GError **error)
+{
+  if (g_strcmp0 (g_uri_get_scheme (uri), "https") == 0 ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") == 0 && is_loopback_host (g_uri_get_host (uri))))
+    return TRUE;
+
+  g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FAILED,
+                       _("Use an https:// address for the practice server: a password or token "
+                         "must never be sent unencrypted"));
+  return FALSE;
+}
+
+/* A blocking session for one cycle, fetcher or sign-in. */
+static SoupSession *
+new_session (guint         timeout,
+             GTlsDatabase *tls_database)
+{
+  SoupSession *session = soup_session_new_with_options ("timeout", timeout,
+                                                        "idle-timeout", 30,
+                                                        "user-agent", "Kith/" PACKAGE_VERSION " ",
+                                                        NULL);
+
+  /* Only ever set, never cleared: a NULL database would mean no checks. */
+  if (tls_database != NULL)
+    soup_session_set_tls_database (session, tls_database);
+  return session;
 }
 
 static gboolean
@@ -232,6 +298,8 @@ http (Cycle       *cycle,
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (local_error->domain == G_TLS_ERROR)
+        set_certificate_error (error, local_error);
       else
         g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_OFFLINE,
                      _("The practice server cannot be reached (%s). Your work is kept and will be sent later."),
@@ -1173,10 +1241,7 @@ fetch_thread (gpointer data)
   g_autofree char *url = g_strdup (fetcher->first_url);
   GError *error = NULL;
 
-  cycle->session = soup_session_new_with_options ("timeout", cycle->timeout,
-                                                  "idle-timeout", 30,
-                                                  "user-agent", "Kith/" PACKAGE_VERSION " ",
-                                                  NULL);
+  cycle->session = new_session (cycle->timeout, cycle->tls_database);
   for (guint n = 0; url != NULL; n++)
     {
       g_autoptr(JsonObject) bundle = NULL;
@@ -1310,6 +1375,7 @@ walk_pages (Cycle       *cycle,
   fetcher.fetch->base_uri = g_uri_ref (cycle->base_uri);
   fetcher.fetch->token = g_strdup (cycle->token);
   fetcher.fetch->timeout = cycle->timeout;
+  fetcher.fetch->tls_database = cycle->tls_database ? g_object_ref (cycle->tls_database) : NULL;
   fetcher.fetch->cancellable = g_cancellable_new ();
   fetcher.first_url = g_strdup (first_url);
   g_mutex_init (&fetcher.lock);
@@ -1575,6 +1641,12 @@ run_cycle (Cycle   *cycle,
 {
   gboolean ok;
 
+  if (cycle->store_path == NULL)
+    {
+      g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FAILED,
+                           _("This connection to the server has no record store to sync"));
+      return FALSE;
+    }
   if (!(cycle->store = kith_store_open (cycle->store_path, error)))
     return FALSE;
   /* A first pull writes the whole practice: a larger page cache than
@@ -1583,10 +1655,9 @@ run_cycle (Cycle   *cycle,
   cycle->base_uri = g_uri_parse (cycle->base_url, G_URI_FLAGS_ENCODED, error);
   if (cycle->base_uri == NULL)
     return FALSE;
-  cycle->session = soup_session_new_with_options ("timeout", cycle->timeout,
-                                                  "idle-timeout", 30,
-                                                  "user-agent", "Kith/" PACKAGE_VERSION " ",
-                                                  NULL);
+  if (cycle->token != NULL && !check_private_channel (cycle->base_uri, error))
+    return FALSE;
+  cycle->session = new_session (cycle->timeout, cycle->tls_database);
 
   ok = read_capabilities (cycle, error) && push (cycle, error) && pull (cycle, error);
   count_queue (cycle);
@@ -1606,6 +1677,7 @@ cycle_new (KithSyncClient *self,
     cycle->base_url[strlen (cycle->base_url) - 1] = '\0';
   cycle->token = g_strdup (self->token);
   cycle->timeout = self->timeout;
+  cycle->tls_database = self->tls_database ? g_object_ref (self->tls_database) : NULL;
   cycle->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   cycle->report = g_new0 (KithSyncReport, 1);
   cycle->report->conflicts = g_ptr_array_new_with_free_func (g_free);
@@ -1788,7 +1860,10 @@ kith_sync_client_finalize (GObject *object)
 
   g_free (self->store_path);
   g_free (self->base_url);
+  if (self->token != NULL)
+    explicit_bzero (self->token, strlen (self->token));
   g_free (self->token);
+  g_clear_object (&self->tls_database);
   g_free (self->last_success);
   g_free (self->last_error);
 
@@ -1867,7 +1942,7 @@ kith_sync_client_new (const char *store_path,
 {
   KithSyncClient *self;
 
-  g_return_val_if_fail (store_path != NULL && base_url != NULL, NULL);
+  g_return_val_if_fail (base_url != NULL, NULL);
 
   self = g_object_new (KITH_TYPE_SYNC_CLIENT, NULL);
   self->store_path = g_strdup (store_path);
@@ -1888,12 +1963,305 @@ kith_sync_client_set_token (KithSyncClient *self,
                             const char     *bearer_token)
 {
   g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
+  if (self->token != NULL)
+    explicit_bzero (self->token, strlen (self->token));
   set_string (&self->token, bearer_token);
   if (self->sign_in_needed && bearer_token)
     {
       self->sign_in_needed = FALSE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN_NEEDED]);
     }
+}
+
+char *
+kith_sync_client_dup_token (KithSyncClient *self)
+{
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), NULL);
+  return g_strdup (self->token);
+}
+
+gboolean
+kith_sync_client_set_ca_file (KithSyncClient  *self,
+                              const char      *path,
+                              GError         **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+  GList *certificates;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (path == NULL)
+    {
+      g_clear_object (&self->tls_database);
+      return TRUE;
+    }
+
+  /* A file without a single certificate would trust nothing, silently. */
+  certificates = g_tls_certificate_list_new_from_file (path, &local_error);
+  if (certificates == NULL)
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_CERTIFICATE,
+                   _("“%s” holds no CA certificate: %s"), path,
+                   local_error != NULL ? local_error->message : _("the file is empty"));
+      return FALSE;
+    }
+  g_list_free_full (certificates, g_object_unref);
+
+  database = g_tls_file_database_new (path, &local_error);
+  if (database == NULL)
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_CERTIFICATE,
+                   _("The CA file “%s” cannot be used: %s"), path, local_error->message);
+      return FALSE;
+    }
+  g_set_object (&self->tls_database, database);
+  return TRUE;
+}
+
+/* --- signing in ----------------------------------------------------------------- */
+
+typedef struct
+{
+  char         *base_url;
+  char         *username;
+  char         *password;       /* wiped when freed */
+  GTlsDatabase *tls_database;
+  guint         timeout;
+} SignIn;
+
+static void
+wipe_free (gpointer data)
+{
+  char *text = data;
+
+  if (text != NULL)
+    explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_free (sign_in->base_url);
+  g_free (sign_in->username);
+  wipe_free (sign_in->password);
+  g_clear_object (&sign_in->tls_database);
+  g_free (sign_in);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignIn, sign_in_free)
+
+static SignIn *
+sign_in_new (KithSyncClient *self,
+             const char     *username,
+             const char     *password)
+{
+  SignIn *sign_in = g_new0 (SignIn, 1);
+
+  sign_in->base_url = g_strdup (self->base_url);
+  sign_in->username = g_strdup (username);
+  sign_in->password = g_strdup (password);
+  sign_in->tls_database = self->tls_database ? g_object_ref (self->tls_database) : NULL;
+  sign_in->timeout = self->timeout;
+  return sign_in;
+}
+
+/* The server's token endpoint: /auth/token beside the FHIR base, so
+ * https://kith.example/fhir signs in at https://kith.example/auth/token. */
+static GUri *
+token_uri (const char  *base_url,
+           GError     **error)
+{
+  g_autofree char *directory = g_str_has_suffix (base_url, "/") ? g_strdup (base_url)
+                                                                 : g_strconcat (base_url, "/", NULL);
+  g_autoptr(GUri) base = g_uri_parse (directory, G_URI_FLAGS_ENCODED, NULL);
+
+  if (base == NULL || g_uri_get_host (base) == NULL)
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FAILED,
+                   _("Not a valid server address: %s"), base_url);
+      return NULL;
+    }
+  return g_uri_parse_relative (base, "../auth/token", G_URI_FLAGS_ENCODED, error);
+}
+
+/* Whether a token is something to send back in a header. */
+static gboolean
+is_token_text (const char *token)
+{
+  gsize length = token != NULL ? strlen (token) : 0;
+
+  if (length < 16 || length > 1024)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isalnum (token[i]) && strchr ("-._~+/=", token[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* POST /auth/token; the token (wipe it after use), or NULL with @error. */
+static char *
+request_token (SignIn        *sign_in,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) form = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char *encoded;
+  const char *token;
+  JsonNode *root;
+  guint status;
+
+  if (!(uri = token_uri (sign_in->base_url, error)) || !check_private_channel (uri, error))
+    return NULL;
+
+  session = new_session (sign_in->timeout, sign_in->tls_database);
+  message = soup_message_new_from_uri ("POST", uri);
+  encoded = soup_form_encode ("username", sign_in->username, "password", sign_in->password, NULL);
+  form = g_bytes_new_with_free_func (encoded, strlen (encoded), wipe_free, encoded);
+  soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", form);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept",
+                                "application/json");
+
+  body = soup_session_send_and_read (session, message, cancellable, &local_error);
+  if (body == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (local_error->domain == G_TLS_ERROR)
+        set_certificate_error (error, local_error);
+      else
+        g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_OFFLINE,
+                     _("The practice server cannot be reached (%s)"), local_error->message);
+      return NULL;
+    }
+
+  status = soup_message_get_status (message);
+  if (status == 401)
+    {
+      g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SIGN_IN,
+                           _("The user name or password is not right"));
+      return NULL;
+    }
+  if (status == 429)
+    {
+      const char *retry_after = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                              "Retry-After");
+      guint64 seconds = 15 * 60;
+
+      if (retry_after != NULL)
+        g_ascii_string_to_unsigned (retry_after, 10, 1, 24 * 3600, &seconds, NULL);
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_RATE_LIMITED,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Too many attempts to sign in: try again in %u minute",
+                                "Too many attempts to sign in: try again in %u minutes",
+                                (gulong) ((seconds + 59) / 60)),
+                   (guint) ((seconds + 59) / 60));
+      return NULL;
+    }
+  if (status >= 500)
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                   _("The practice server had a problem (%u); try again later"), status);
+      return NULL;
+    }
+  if (status != 200)
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FAILED,
+                   _("The practice server did not sign you in (%u)"), status);
+      return NULL;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      g_ascii_strcasecmp (kith_fhir_get_string (json_node_get_object (root), "token_type") ?: "", "Bearer") != 0 ||
+      !is_token_text (token = kith_fhir_get_string (json_node_get_object (root), "access_token")))
+    {
+      g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                           _("The practice server’s answer to signing in cannot be read"));
+      return NULL;
+    }
+  return g_strdup (token);
+}
+
+static void
+sign_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *token = request_token (task_data, cancellable, &error);
+
+  if (token != NULL)
+    g_task_return_pointer (task, token, wipe_free);
+  else
+    g_task_return_error (task, error);
+}
+
+gboolean
+kith_sync_client_sign_in (KithSyncClient  *self,
+                          const char      *username,
+                          const char      *password,
+                          GCancellable    *cancellable,
+                          GError         **error)
+{
+  g_autoptr(SignIn) sign_in = NULL;
+  char *token;
+
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (username != NULL && password != NULL, FALSE);
+
+  sign_in = sign_in_new (self, username, password);
+  if (!(token = request_token (sign_in, cancellable, error)))
+    return FALSE;
+  kith_sync_client_set_token (self, token);
+  wipe_free (token);
+  return TRUE;
+}
+
+void
+kith_sync_client_sign_in_async (KithSyncClient      *self,
+                                const char          *username,
+                                const char          *password,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
+  g_return_if_fail (username != NULL && password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kith_sync_client_sign_in_async);
+  g_task_set_task_data (task, sign_in_new (self, username, password), (GDestroyNotify) sign_in_free);
+  g_task_run_in_thread (task, sign_in_thread);
+}
+
+gboolean
+kith_sync_client_sign_in_finish (KithSyncClient  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  char *token;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  /* Taken on the caller's side, as every other change of the client. */
+  if (!(token = g_task_propagate_pointer (G_TASK (result), error)))
+    return FALSE;
+  kith_sync_client_set_token (self, token);
+  wipe_free (token);
+  return TRUE;
 }
 
 gboolean
@@ -1997,6 +2365,8 @@ kith_sync_client_refresh (KithSyncClient *self)
 
   g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
 
+  if (self->store_path == NULL)
+    return;
   store = kith_store_open (self->store_path, NULL);
   if (store == NULL)
     return;

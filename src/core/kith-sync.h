@@ -23,6 +23,7 @@ typedef enum
   KITH_SYNC_ERROR_RATE_LIMITED,   /* 429: wait as the server asks */
   KITH_SYNC_ERROR_UNSUPPORTED,    /* the server cannot take offline edits safely */
   KITH_SYNC_ERROR_FAILED,
+  KITH_SYNC_ERROR_CERTIFICATE,    /* the server's TLS certificate is not trusted */
 } KithSyncError;
 
 /* What one sync cycle did. */
@@ -62,14 +63,46 @@ GQuark          kith_sync_error_quark          (void);
 
 /* Syncs the store at @store_path (its own connection, on a worker thread)
  * with the FHIR R4 server at @base_url ("http://127.0.0.1:8765/fhir").
+ * @store_path may be NULL for a client that only signs in.
  * Properties: "online", "syncing", "pending-count", "conflicts",
  * "last-success" (instant), "last-error", "sign-in-needed", "work-offline"
- * (read-write). */
+ * (read-write).
+ *
+ * A password or token only ever goes over https, or plain http to this
+ * machine (loopback). Server certificates are always verified: against
+ * the system's trusted CAs, or only the practice's CA file when one is set. */
 KithSyncClient *kith_sync_client_new           (const char      *store_path,
                                                 const char      *base_url);
 const char     *kith_sync_client_get_base_url  (KithSyncClient  *self);
 void            kith_sync_client_set_token     (KithSyncClient  *self,
                                                 const char      *bearer_token);
+/* The bearer token in use (transfer full: hand it to the keyring, wipe it). */
+char           *kith_sync_client_dup_token     (KithSyncClient  *self);
+/* Trust only the CA certificates in @path (PEM), the practice's own CA,
+ * for the server's certificate; NULL goes back to the system's CAs. */
+gboolean        kith_sync_client_set_ca_file   (KithSyncClient  *self,
+                                                const char      *path,
+                                                GError         **error);
+
+/* Signs in to the server ("[base]/../auth/token", the server root for
+ * ".../fhir") with a user name and password, and uses the token it gives.
+ * Errors: KITH_SYNC_ERROR_SIGN_IN for a wrong name or password (the server
+ * does not say which), RATE_LIMITED after too many failures, OFFLINE,
+ * CERTIFICATE, SERVER. */
+gboolean        kith_sync_client_sign_in       (KithSyncClient      *self,
+                                                const char          *username,
+                                                const char          *password,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
+void            kith_sync_client_sign_in_async (KithSyncClient      *self,
+                                                const char          *username,
+                                                const char          *password,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        kith_sync_client_sign_in_finish (KithSyncClient     *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
 gboolean        kith_sync_client_get_work_offline (KithSyncClient *self);
 void            kith_sync_client_set_work_offline (KithSyncClient *self,
                                                    gboolean        offline);

@@ -34,6 +34,20 @@
  * written during the walk are newer than its start and come with the next
  * sync, which should use Bundle.meta.lastUpdated (the walk's start, the same
  * on every page) minus a small overlap as its _since.
+ *
+ * Who asks. Every request below the base but GET metadata needs a bearer
+ * token (Authorization: Bearer …) from POST /auth/token, which checks a
+ * user name and password (kith-server-auth.c). Without a valid token the
+ * answer is 401 with WWW-Authenticate: Bearer. Password checks (Argon2id,
+ * about 0.15 s and 64 MiB each) run on worker threads, at most two at a
+ * time, so the main loop keeps serving. An unknown user name is checked
+ * against a dummy hash, so it takes as long and reads the same as a wrong
+ * password. Failed sign-ins are limited per user name and per address.
+ *
+ * Audit. Each request that touches the store, and each sign-in, appends an
+ * AuditEvent (kith-server-audit.c) in the batch, inside a savepoint with
+ * the request's own work: if the event cannot be written, the work is
+ * undone and the answer is 503, so nothing is done unrecorded.
  */
 
 #define G_LOG_DOMAIN "kith-server"
@@ -44,8 +58,12 @@
 
 #include <libsoup/soup.h>
 
+#include <sodium.h>
+
 #include "kith-fhir.h"
 #include "kith-fhir-server.h"
+#include "kith-server-audit.h"
+#include "kith-server-auth.h"
 #include "kith-server-params.h"
 #include "kith-server-response.h"
 #include "kith-server-transaction.h"
@@ -64,6 +82,13 @@
 /* _count for history and search. */
 #define KITH_FHIR_SERVER_DEFAULT_COUNT     100
 #define KITH_FHIR_SERVER_MAX_COUNT         1000
+/* Sign-in bodies are small; larger ones are refused unread. */
+#define KITH_FHIR_SERVER_MAX_SIGN_IN_BODY  4096
+/* Password checks run at once (each holds 64 MiB), and wait in line. */
+#define KITH_FHIR_SERVER_MAX_CHECKING      2
+#define KITH_FHIR_SERVER_MAX_WAITING       64
+/* libsoup 3.2 has no name for it. */
+#define HTTP_TOO_MANY_REQUESTS             429
 
 G_STATIC_ASSERT (KITH_FHIR_SERVER_MAX_COUNT < KITH_STORE_QUERY_MAX_LIMIT);
 
@@ -84,7 +109,29 @@ struct _KithFhirServer
   gint64      batch_started;
   GPtrArray  *batch_held;       /* SoupServerMessage whose replies wait for the commit */
   guint       batch_commit_id;
+
+  /* Who asks, and what they did */
+  GTlsCertificate   *tls_certificate;
+  char              *public_base_url;
+  gint64             token_lifetime;   /* seconds */
+  gboolean           audit;
+  KithSignInLimiter *limiter;
+  char              *dummy_hash;       /* checked for unknown user names */
+  guint              checking;         /* password checks on worker threads */
+  GQueue             sign_ins_waiting; /* SignIn */
 };
+
+/* One POST /auth/token while its password is checked. */
+typedef struct
+{
+  SoupServerMessage *msg;
+  char              *username;
+  char              *password;   /* wiped when freed */
+  char              *address;
+  char              *hash;       /* the user's, or the dummy */
+  KithServerUser    *user;       /* NULL for an unknown name */
+  gboolean           verified;
+} SignIn;
 
 /* What a matched route hands to its interaction. Every string here is
  * percent-decoded. @type is a served FHIR resource type; @id and @vid are
@@ -120,11 +167,18 @@ typedef struct
   const char * const *types;          /* the resource types it applies to, NULL for all */
 } KithSearchParam;
 
-/* Per-request bookkeeping for the access log. */
+/* Per-request bookkeeping for the access log and the audit trail. */
 typedef struct
 {
-  gint64  started_at;
-  char   *log_path;   /* the route with only the resource type filled in */
+  gint64      started_at;
+  char       *log_path;   /* the route with only the resource type filled in */
+
+  /* Who asked (from the bearer token), and what the request touched */
+  gint64      user_id;
+  char       *user_name;
+  char       *role;
+  GPtrArray  *entities;   /* "Type/id/_history/n" (char *) */
+  GHashTable *patients;   /* a set of Patient ids */
 } KithRequestInfo;
 
 #define KITH_REQUEST_INFO_KEY "kith-fhir-server-request-info"
@@ -235,6 +289,10 @@ kith_request_info_free (gpointer data)
   KithRequestInfo *info = data;
 
   g_free (info->log_path);
+  g_free (info->user_name);
+  g_free (info->role);
+  g_clear_pointer (&info->entities, g_ptr_array_unref);
+  g_clear_pointer (&info->patients, g_hash_table_unref);
   g_free (info);
 }
 
@@ -253,6 +311,52 @@ get_request_info (SoupServerMessage *msg)
     }
 
   return info;
+}
+
+/* For the audit trail: @type/@id (at @version_id when not NULL) was
+ * touched. */
+static void
+note_entity (SoupServerMessage *msg,
+             const char        *type,
+             const char        *id,
+             const char        *version_id)
+{
+  KithRequestInfo *info = get_request_info (msg);
+
+  if (info->entities == NULL)
+    info->entities = g_ptr_array_new_with_free_func (g_free);
+  if (version_id != NULL)
+    g_ptr_array_add (info->entities, g_strdup_printf ("%s/%s/_history/%s", type, id, version_id));
+  else
+    g_ptr_array_add (info->entities, g_strdup_printf ("%s/%s", type, id));
+}
+
+/* For the audit trail: the request touched @patient_id's record. */
+static void
+note_patient (SoupServerMessage *msg,
+              const char        *patient_id)
+{
+  KithRequestInfo *info = get_request_info (msg);
+
+  if (patient_id == NULL)
+    return;
+  if (info->patients == NULL)
+    info->patients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!g_hash_table_contains (info->patients, patient_id))
+    g_hash_table_add (info->patients, g_strdup (patient_id));
+}
+
+/* The person @resource belongs to (or is). */
+static void
+note_resource_patient (SoupServerMessage *msg,
+                       JsonObject        *resource)
+{
+  if (resource == NULL)
+    return;
+  if (g_strcmp0 (kith_fhir_get_string (resource, "resourceType"), "Patient") == 0)
+    note_patient (msg, kith_fhir_get_string (resource, "id"));
+  else
+    note_patient (msg, kith_fhir_resource_patient (resource));
 }
 
 /* Records the path for the access log. Only the route shape and a known
@@ -444,6 +548,23 @@ build_capability_statement (KithFhirServer *self)
   json_builder_add_string_value (builder,
     "JSON only. Every resource answer carries ETag: W/\"versionId\" and Last-Modified. A reply "
     "to a write is only sent once the write is on disk. Request bodies are limited to 5 MB.");
+
+  json_builder_set_member_name (builder, "security");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "cors");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "description");
+  {
+    g_autofree char *text =
+      g_strdup_printf ("Every interaction but this CapabilityStatement needs Authorization: "
+                       "Bearer <token>. POST " KITH_FHIR_SERVER_TOKEN_PATH " on this server "
+                       "(form or JSON: username, password) answers with an access_token that "
+                       "lasts %" G_GINT64_FORMAT " seconds. Every read and write is recorded "
+                       "in an audit trail.", self->token_lifetime);
+
+    json_builder_add_string_value (builder, text);
+  }
+  json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "resource");
   json_builder_begin_array (builder);
@@ -703,15 +824,18 @@ batch_join (KithFhirServer    *self,
   return TRUE;
 }
 
-/* Holds @msg's reply until the batch commits. */
+/* Holds @msg's reply until the batch commits; @paused when the message
+ * is paused already. */
 static void
 batch_hold (KithFhirServer    *self,
-            SoupServerMessage *msg)
+            SoupServerMessage *msg,
+            gboolean           paused)
 {
   g_assert (self->batch_open);
 
   g_ptr_array_add (self->batch_held, g_object_ref (msg));
-  soup_server_message_pause (msg);
+  if (!paused)
+    soup_server_message_pause (msg);
 
   if (!kith_store_query_in_transaction (self->store))
     batch_finish (self, FALSE);
@@ -721,6 +845,174 @@ batch_hold (KithFhirServer    *self,
   else if (self->batch_commit_id == 0)
     self->batch_commit_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_batch_commit_cb,
                                              self, NULL);
+}
+
+/* --- who asks -------------------------------------------------------------- */
+
+/* The one FHIR endpoint anyone may read: it says how to sign in. */
+static gboolean
+is_public_request (const char *method,
+                   const char *raw_path)
+{
+  return g_str_equal (raw_path, KITH_FHIR_SERVER_BASE_PATH "/metadata") &&
+         (g_strcmp0 (method, SOUP_METHOD_GET) == 0 || g_strcmp0 (method, SOUP_METHOD_HEAD) == 0);
+}
+
+/* TRUE when @msg carries a bearer token the server gave out, still valid,
+ * to a user still enabled; the user is noted for the audit trail.
+ * Otherwise answers 401. */
+static gboolean
+authenticate (KithFhirServer    *self,
+              SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  g_autoptr(KithServerUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  KithRequestInfo *info;
+  const char *token = NULL;
+
+  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
+    {
+      token = authorization + 7;
+      while (*token == ' ')
+        token++;
+    }
+  if (token != NULL && *token != '\0')
+    user = kith_server_token_check (self->store, token, &error);
+  if (error != NULL)
+    {
+      kith_server_respond_error (msg, error, NULL);
+      return FALSE;
+    }
+  if (user == NULL)
+    {
+      SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+      /* RFC 6750: say how to authenticate, and whether the token failed. */
+      if (token == NULL)
+        {
+          soup_message_headers_replace (response, "WWW-Authenticate", "Bearer realm=\"kith\"");
+          kith_server_respond_outcome (msg, SOUP_STATUS_UNAUTHORIZED, KITH_ISSUE_LOGIN,
+                                       "Sign in first: POST " KITH_FHIR_SERVER_TOKEN_PATH
+                                       " gives a token, to send as Authorization: Bearer <token>");
+        }
+      else
+        {
+          soup_message_headers_replace (response, "WWW-Authenticate",
+                                        "Bearer realm=\"kith\", error=\"invalid_token\"");
+          kith_server_respond_outcome (msg, SOUP_STATUS_UNAUTHORIZED, KITH_ISSUE_LOGIN,
+                                       "The token is unknown, has expired or has been revoked: "
+                                       "sign in again");
+        }
+      return FALSE;
+    }
+
+  info = get_request_info (msg);
+  info->user_id = user->id;
+  g_free (info->user_name);
+  info->user_name = g_strdup (user->username);
+  g_free (info->role);
+  info->role = g_strdup (user->role);
+  return TRUE;
+}
+
+/* --- the audit trail ------------------------------------------------------- */
+
+/* AuditEvent.action for an interaction that answered @status. */
+static char
+audit_action (const char *interaction,
+              guint       status)
+{
+  if (g_str_equal (interaction, "update"))
+    return status == SOUP_STATUS_CREATED ? 'C' : 'U';
+  if (g_str_equal (interaction, "delete"))
+    return 'D';
+  if (g_str_equal (interaction, "search-type") || g_str_equal (interaction, "transaction"))
+    return 'E';
+  return 'R';
+}
+
+/* "GET Patient/123?_count=5": the request as it came, below the base. */
+static char *
+describe_request (SoupServerMessage *msg,
+                  const char        *raw_path)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = uri != NULL ? g_uri_get_query (uri) : NULL;
+  const char *path = raw_path + strlen (KITH_FHIR_SERVER_BASE_PATH);
+
+  while (*path == '/')
+    path++;
+
+  return g_strdup_printf ("%s %s%s%s", soup_server_message_get_method (msg),
+                          *path != '\0' ? path : "[base]",
+                          query != NULL ? "?" : "", query != NULL ? query : "");
+}
+
+/* Appends @msg's AuditEvent, for a request that ran @route. */
+static gboolean
+audit_request (KithFhirServer     *self,
+               SoupServerMessage  *msg,
+               const KithRoute    *route,
+               const char         *raw_path,
+               GError            **error)
+{
+  KithRequestInfo *info = get_request_info (msg);
+  g_autofree char *what = describe_request (msg, raw_path);
+  g_autofree char *entities = NULL;
+  guint status = soup_server_message_get_status (msg);
+  KithAuditRecord record = { 0 };
+
+  if (info->entities != NULL && info->entities->len > 0)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) refs = NULL;
+
+      for (guint i = 0; i < info->entities->len; i++)
+        g_strv_builder_add (builder, g_ptr_array_index (info->entities, i));
+      refs = g_strv_builder_end (builder);
+      entities = g_strjoinv (" ", refs);
+    }
+
+  record.sign_in = FALSE;
+  record.subtype = route->interaction;
+  record.action = audit_action (route->interaction, status);
+  record.status = status;
+  record.user_id = info->user_id;
+  record.user_name = info->user_name;
+  record.role = info->role;
+  record.address = soup_server_message_get_remote_host (msg);
+  record.what = what;
+  record.entities = entities;
+  record.patients = info->patients;
+
+  return kith_server_audit_write (self->store, &record, error);
+}
+
+/* Ends the savepoint around an audited request: kept with its AuditEvent,
+ * or undone (and answered 503) when the event cannot be written. */
+static void
+finish_audited (KithFhirServer    *self,
+                SoupServerMessage *msg,
+                const KithRoute   *route,
+                const char        *raw_path)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!audit_request (self, msg, route, raw_path, &error))
+    {
+      g_warning ("Could not write to the audit trail: %s", error->message);
+      kith_store_rollback (self->store);
+      respond_batch_failed (msg, NULL);
+      return;
+    }
+  /* A failed release undoes the savepoint by itself. */
+  if (!kith_store_commit (self->store, &error))
+    {
+      g_warning ("Could not keep a request with its audit record: %s", error->message);
+      respond_batch_failed (msg, NULL);
+    }
 }
 
 /* --- routing --------------------------------------------------------------- */
@@ -740,6 +1032,18 @@ route_request (KithFhirServer    *self,
   const char *code = NULL;
   const char *diagnostics = NULL;
   guint status = 0;
+
+  /* Everything below the base but the CapabilityStatement needs a token. */
+  if ((g_str_equal (raw_path, KITH_FHIR_SERVER_BASE_PATH) ||
+       g_str_has_prefix (raw_path, KITH_FHIR_SERVER_BASE_PATH "/")) &&
+      !is_public_request (method, raw_path) && !authenticate (self, msg))
+    {
+      KithRequestInfo *info = get_request_info (msg);
+
+      g_free (info->log_path);
+      info->log_path = g_strdup ("(not signed in)");
+      return;
+    }
 
   /* HEAD is GET without the body; libsoup drops the body for us. */
   if (g_strcmp0 (method, SOUP_METHOD_HEAD) == 0)
@@ -827,10 +1131,39 @@ route_request (KithFhirServer    *self,
   if (handler->uses_store && !batch_join (self, msg))
     return;
 
+  /* The request's work and its AuditEvent stand or fall together. */
+  if (handler->uses_store && self->audit)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!kith_store_begin (self->store, &error))
+        {
+          kith_server_respond_error (msg, error, NULL);
+          batch_hold (self, msg, FALSE);
+          return;
+        }
+    }
+
   handler->handle (self, msg, &match);
 
+  if (handler->uses_store && self->audit)
+    {
+      KithRequestInfo *info = get_request_info (msg);
+
+      /* What the request was about, unless the interaction said better. */
+      if (match.id != NULL && kith_fhir_is_valid_id (match.id))
+        {
+          if (info->entities == NULL)
+            note_entity (msg, match.type, match.id,
+                         match.vid != NULL && kith_fhir_is_valid_id (match.vid) ? match.vid : NULL);
+          if (g_str_equal (match.type, "Patient"))
+            note_patient (msg, match.id);
+        }
+      finish_audited (self, msg, handler, raw_path);
+    }
+
   if (handler->uses_store)
-    batch_hold (self, msg);
+    batch_hold (self, msg, FALSE);
 }
 
 /* --- request helpers ------------------------------------------------------- */
@@ -1278,6 +1611,7 @@ handle_transaction (KithFhirServer       *self,
 {
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) response = NULL;
+  KithRequestInfo *info;
   gsize length;
   const char *data;
   guint status = 0;
@@ -1286,7 +1620,13 @@ handle_transaction (KithFhirServer       *self,
     return;
 
   data = g_bytes_get_data (body, &length);
-  response = kith_server_transaction_run (self->store, data, length, self->base_url, &status);
+  info = get_request_info (msg);
+  if (info->entities == NULL)
+    info->entities = g_ptr_array_new_with_free_func (g_free);
+  if (info->patients == NULL)
+    info->patients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  response = kith_server_transaction_run (self->store, data, length, self->base_url,
+                                          info->entities, info->patients, &status);
   if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                   "Retry-After", "1");
@@ -1395,7 +1735,12 @@ handle_history (KithFhirServer       *self,
   builder = json_builder_new ();
   begin_bundle (builder, "history", as_of, self_url, next_url);
   for (guint i = 0; i < MIN (versions->len, count); i++)
-    add_history_entry (self, builder, g_ptr_array_index (versions, i));
+    {
+      KithStoreVersion *version = g_ptr_array_index (versions, i);
+
+      add_history_entry (self, builder, version);
+      note_resource_patient (msg, version->resource);
+    }
   respond_bundle (msg, builder);
 }
 
@@ -1578,8 +1923,14 @@ handle_search (KithFhirServer       *self,
 
   builder = json_builder_new ();
   begin_bundle (builder, "searchset", as_of, self_url, next_url);
+  note_patient (msg, filter.patient_id);
   for (guint i = 0; i < MIN (versions->len, count); i++)
-    add_search_entry (self, builder, g_ptr_array_index (versions, i));
+    {
+      KithStoreVersion *version = g_ptr_array_index (versions, i);
+
+      add_search_entry (self, builder, version);
+      note_resource_patient (msg, version->resource);
+    }
   respond_bundle (msg, builder);
 }
 
@@ -1602,6 +1953,8 @@ handle_read (KithFhirServer       *self,
       return;
     }
 
+  note_entity (msg, match->type, match->id, kith_fhir_get_version_id (resource));
+  note_resource_patient (msg, resource);
   respond_versioned_resource (msg, SOUP_STATUS_OK, resource, FALSE);
 }
 
@@ -1655,6 +2008,8 @@ handle_update (KithFhirServer       *self,
       return;
     }
 
+  note_entity (msg, match->type, match->id, kith_fhir_get_version_id (resource));
+  note_resource_patient (msg, resource);
   location = resource_url (self, match->type, match->id, kith_fhir_get_version_id (resource));
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 outcome == KITH_STORE_UPDATE_CREATED ? "Location"
@@ -1681,6 +2036,16 @@ handle_delete (KithFhirServer       *self,
   if (!read_if_match (msg, &if_match))
     return;
 
+  /* Whose record this was, for the audit trail, while it can be read. */
+  if (self->audit)
+    {
+      g_autoptr(KithStoreVersion) current =
+        kith_store_query_current (self->store, match->type, match->id, NULL);
+
+      if (current != NULL)
+        note_resource_patient (msg, current->resource);
+    }
+
   if (!kith_store_query_delete (self->store, match->type, match->id, if_match, &tombstone,
                                 &error))
     {
@@ -1693,6 +2058,7 @@ handle_delete (KithFhirServer       *self,
     {
       g_autofree char *etag = g_strdup_printf ("W/\"%s\"", tombstone->version_id);
 
+      note_entity (msg, match->type, match->id, tombstone->version_id);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "ETag", etag);
     }
@@ -1717,8 +2083,392 @@ handle_vread (KithFhirServer       *self,
       kith_server_respond_error (msg, error, match->type);
       return;
     }
+  note_resource_patient (msg, resource);
 
   respond_versioned_resource (msg, SOUP_STATUS_OK, resource, FALSE);
+}
+
+/* --- signing in ------------------------------------------------------------ */
+
+static void
+wipe_string (char *text)
+{
+  if (text != NULL)
+    sodium_memzero (text, strlen (text));
+}
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_clear_object (&sign_in->msg);
+  g_free (sign_in->username);
+  wipe_string (sign_in->password);
+  g_free (sign_in->password);
+  g_free (sign_in->address);
+  g_free (sign_in->hash);
+  kith_server_user_free (sign_in->user);
+  g_free (sign_in);
+}
+
+static gboolean
+is_form_or_json (const char *content_type,
+                 gboolean   *json)
+{
+  *json = content_type != NULL && g_ascii_strcasecmp (content_type, "application/json") == 0;
+  return *json || (content_type != NULL &&
+                   g_ascii_strcasecmp (content_type, "application/x-www-form-urlencoded") == 0);
+}
+
+/* The user name and password of a sign-in, from a form or JSON body; FALSE
+ * after answering when they are not there. */
+static gboolean
+read_sign_in_body (SoupServerMessage  *msg,
+                   char              **username,
+                   char              **password)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GBytes) body = NULL;
+  const char *content_type;
+  const char *data;
+  gboolean json;
+  gsize length;
+
+  content_type = soup_message_headers_get_content_type (headers, NULL);
+  if (!is_form_or_json (content_type, &json))
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                                   KITH_ISSUE_NOT_SUPPORTED,
+                                   "Send username and password as "
+                                   "application/x-www-form-urlencoded or application/json");
+      return FALSE;
+    }
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  data = g_bytes_get_data (body, &length);
+  if (length > KITH_FHIR_SERVER_MAX_SIGN_IN_BODY)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                   KITH_ISSUE_TOO_COSTLY, "The sign-in request is too large");
+      return FALSE;
+    }
+  if (length == 0 || !g_utf8_validate_len (data, length, NULL))
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "Send a username and a password, as UTF-8 text");
+      return FALSE;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonNode *root;
+
+      if (json_parser_load_from_data (parser, data, length, NULL) &&
+          (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        {
+          *username = g_strdup (kith_fhir_get_string (json_node_get_object (root), "username"));
+          *password = g_strdup (kith_fhir_get_string (json_node_get_object (root), "password"));
+        }
+    }
+  else
+    {
+      g_autofree char *text = g_strndup (data, length);
+      g_autoptr(GHashTable) form = soup_form_decode (text);
+      GHashTableIter iter;
+      gpointer value;
+
+      *username = g_strdup (g_hash_table_lookup (form, "username"));
+      *password = g_strdup (g_hash_table_lookup (form, "password"));
+      /* The decoded copies are not left lying about. */
+      g_hash_table_iter_init (&iter, form);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        wipe_string (value);
+      wipe_string (text);
+    }
+
+  if (*username == NULL || **username == '\0' || *password == NULL || **password == '\0')
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "Give both a username and a password");
+      return FALSE;
+    }
+  /* No such user can exist, so refusing at once tells nothing. */
+  if (strlen (*username) > KITH_SERVER_USERNAME_MAX ||
+      strlen (*password) > KITH_SERVER_PASSWORD_MAX_BYTES)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "The username or password is too long");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Appends a sign-in's AuditEvent. */
+static gboolean
+audit_sign_in (KithFhirServer        *self,
+               SoupServerMessage     *msg,
+               const char            *username,
+               const KithServerUser  *user,
+               guint                  status,
+               const char            *detail,
+               GError               **error)
+{
+  KithAuditRecord record = { 0 };
+
+  record.sign_in = TRUE;
+  record.subtype = "login";
+  record.action = 'E';
+  record.status = status;
+  record.user_id = user != NULL ? user->id : 0;
+  record.user_name = user != NULL ? user->username : username;
+  record.role = user != NULL ? user->role : NULL;
+  record.address = soup_server_message_get_remote_host (msg);
+  record.what = "POST " KITH_FHIR_SERVER_TOKEN_PATH;
+  record.detail = detail;
+
+  return kith_server_audit_write (self->store, &record, error);
+}
+
+static void
+respond_token (KithFhirServer    *self,
+               SoupServerMessage *msg,
+               const char        *token)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *body;
+  gsize length;
+
+  /* The OAuth 2.0 token response (RFC 6749 §5.1). */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "access_token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "token_type");
+  json_builder_add_string_value (builder, "Bearer");
+  json_builder_set_member_name (builder, "expires_in");
+  json_builder_add_int_value (builder, self->token_lifetime);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  body = json_generator_to_data (generator, &length);
+
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "Pragma", "no-cache");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, length);
+}
+
+/* After the password check: a token, or the same refusal whatever was
+ * wrong; both with their AuditEvent, both held for the batch's commit. */
+static void
+finish_sign_in (KithFhirServer *self,
+                SignIn         *sign_in)
+{
+  SoupServerMessage *msg = sign_in->msg;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gboolean accepted = sign_in->verified && sign_in->user != NULL && !sign_in->user->disabled;
+  gboolean began = FALSE, ok;
+  const char *detail = NULL;
+
+  kith_sign_in_limiter_end (self->limiter, sign_in->username, sign_in->address, accepted,
+                            g_get_monotonic_time ());
+
+  if (!batch_join (self, msg))
+    {
+      soup_server_message_unpause (msg);
+      return;
+    }
+
+  if (!accepted)
+    detail = sign_in->user == NULL ? "no such user"
+             : sign_in->user->disabled ? "account disabled" : "wrong password";
+
+  ok = began = kith_store_begin (self->store, &error);
+  if (ok && accepted)
+    ok = (token = kith_server_token_issue (self->store, sign_in->user->id, self->token_lifetime,
+                                           &error)) != NULL;
+  if (ok && self->audit)
+    ok = audit_sign_in (self, msg, sign_in->username, sign_in->user,
+                        accepted ? SOUP_STATUS_OK : SOUP_STATUS_UNAUTHORIZED, detail, &error);
+  if (ok)
+    ok = kith_store_commit (self->store, &error);
+  else if (began)
+    kith_store_rollback (self->store);
+
+  if (!ok)
+    {
+      g_warning ("Could not record a sign-in: %s", error->message);
+      respond_batch_failed (msg, NULL);
+    }
+  else if (accepted)
+    respond_token (self, msg, token);
+  else
+    kith_server_respond_outcome (msg, SOUP_STATUS_UNAUTHORIZED, KITH_ISSUE_LOGIN,
+                                 "The username or password is not right");
+
+  wipe_string (token);
+  batch_hold (self, msg, TRUE);
+}
+
+static void
+check_password_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  SignIn *sign_in = task_data;
+
+  sign_in->verified = kith_server_password_verify (sign_in->hash, sign_in->password);
+  wipe_string (sign_in->password);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_password_checks (KithFhirServer *self);
+
+static void
+on_password_checked_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  KithFhirServer *self = KITH_FHIR_SERVER (source);
+
+  g_assert (self->checking > 0);
+  self->checking--;
+  if (self->store != NULL)
+    finish_sign_in (self, g_task_get_task_data (G_TASK (result)));
+  start_password_checks (self);
+}
+
+static void
+start_password_checks (KithFhirServer *self)
+{
+  while (self->checking < KITH_FHIR_SERVER_MAX_CHECKING &&
+         !g_queue_is_empty (&self->sign_ins_waiting))
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, on_password_checked_cb, NULL);
+
+      g_task_set_task_data (task, g_queue_pop_head (&self->sign_ins_waiting),
+                            (GDestroyNotify) sign_in_free);
+      self->checking++;
+      g_task_run_in_thread (task, check_password_thread);
+    }
+}
+
+/* 429: too many failures for this name or from this address. Which of the
+ * two is not said. */
+static void
+refuse_throttled (KithFhirServer    *self,
+                  SoupServerMessage *msg,
+                  const char        *username,
+                  guint              wait_s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *retry_after = g_strdup_printf ("%u", wait_s);
+  g_autofree char *text =
+    g_strdup_printf ("Too many failed sign-ins: try again in %u minute%s", (wait_s + 59) / 60,
+                     (wait_s + 59) / 60 == 1 ? "" : "s");
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Retry-After", retry_after);
+  kith_server_respond_outcome (msg, HTTP_TOO_MANY_REQUESTS, KITH_ISSUE_THROTTLED, text);
+  if (!self->audit)
+    return;
+  if (!batch_join (self, msg))
+    return;
+  if (!audit_sign_in (self, msg, username, NULL, HTTP_TOO_MANY_REQUESTS,
+                      "too many failed sign-ins", &error))
+    {
+      g_warning ("Could not record a sign-in: %s", error->message);
+      respond_batch_failed (msg, NULL);
+    }
+  batch_hold (self, msg, FALSE);
+}
+
+static void
+on_auth_token_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  KithFhirServer *self = KITH_FHIR_SERVER (user_data);
+  KithRequestInfo *info = get_request_info (msg);
+  g_autofree char *username = NULL;
+  g_autofree char *password = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *address = soup_server_message_get_remote_host (msg);
+  SignIn *sign_in;
+  guint wait_s;
+
+  g_free (info->log_path);
+  info->log_path = g_strdup (KITH_FHIR_SERVER_TOKEN_PATH);
+
+  if (g_strcmp0 (path, KITH_FHIR_SERVER_TOKEN_PATH) != 0)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_NOT_FOUND, KITH_ISSUE_NOT_FOUND,
+                                   "Sign in at " KITH_FHIR_SERVER_TOKEN_PATH);
+      return;
+    }
+  if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Allow", "POST");
+      kith_server_respond_outcome (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, KITH_ISSUE_NOT_SUPPORTED,
+                                   "Sign in with POST");
+      return;
+    }
+  if (!read_sign_in_body (msg, &username, &password))
+    {
+      wipe_string (password);
+      return;
+    }
+  if (address == NULL)
+    address = "unknown";
+
+  wait_s = kith_sign_in_limiter_check (self->limiter, username, address, g_get_monotonic_time ());
+  if (wait_s > 0)
+    {
+      wipe_string (password);
+      refuse_throttled (self, msg, username, wait_s);
+      return;
+    }
+  if (g_queue_get_length (&self->sign_ins_waiting) >= KITH_FHIR_SERVER_MAX_WAITING)
+    {
+      wipe_string (password);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "1");
+      kith_server_respond_outcome (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, KITH_ISSUE_TRANSIENT,
+                                   "Too many people are signing in at once; try again");
+      return;
+    }
+
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->msg = g_object_ref (msg);
+  sign_in->username = g_steal_pointer (&username);
+  sign_in->password = g_steal_pointer (&password);
+  sign_in->address = g_strdup (address);
+  sign_in->user = kith_server_user_lookup (self->store, sign_in->username, &sign_in->hash, &error);
+  if (error != NULL)
+    {
+      kith_server_respond_error (msg, error, NULL);
+      sign_in_free (sign_in);
+      return;
+    }
+  /* An unknown name costs the same check as a known one. */
+  if (sign_in->user == NULL || sign_in->hash == NULL)
+    {
+      g_free (sign_in->hash);
+      sign_in->hash = g_strdup (self->dummy_hash);
+    }
+
+  kith_sign_in_limiter_begin (self->limiter, sign_in->username, sign_in->address);
+  soup_server_message_pause (msg);
+  g_queue_push_tail (&self->sign_ins_waiting, sign_in);
+  start_password_checks (self);
 }
 
 /* --- callbacks ------------------------------------------------------------- */
@@ -1830,6 +2580,7 @@ kith_fhir_server_dispose (GObject *object)
   /* What was done is kept, even when its replies can no longer go out. */
   if (self->store != NULL)
     batch_finish (self, TRUE);
+  g_queue_clear_full (&self->sign_ins_waiting, (GDestroyNotify) sign_in_free);
 
   if (self->soup_server != NULL)
     {
@@ -1851,6 +2602,10 @@ kith_fhir_server_finalize (GObject *object)
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->capability_statement, json_object_unref);
   g_clear_pointer (&self->batch_held, g_ptr_array_unref);
+  g_clear_object (&self->tls_certificate);
+  g_clear_pointer (&self->public_base_url, g_free);
+  g_clear_pointer (&self->limiter, kith_sign_in_limiter_free);
+  g_clear_pointer (&self->dummy_hash, g_free);
 
   G_OBJECT_CLASS (kith_fhir_server_parent_class)->finalize (object);
 }
@@ -1913,6 +2668,8 @@ kith_fhir_server_constructed (GObject *object)
                                        "raw-paths", TRUE,
                                        NULL);
   soup_server_add_handler (self->soup_server, NULL, on_fhir_request_cb, self, NULL);
+  soup_server_add_handler (self->soup_server, KITH_FHIR_SERVER_TOKEN_PATH, on_auth_token_cb,
+                           self, NULL);
   g_signal_connect (self->soup_server, "request-started",
                     G_CALLBACK (on_soup_server_request_started_cb), self);
   g_signal_connect (self->soup_server, "request-finished",
@@ -1950,6 +2707,10 @@ static void
 kith_fhir_server_init (KithFhirServer *self)
 {
   self->batch_held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->token_lifetime = KITH_FHIR_SERVER_DEFAULT_TOKEN_LIFETIME;
+  self->audit = TRUE;
+  self->limiter = kith_sign_in_limiter_new ();
+  g_queue_init (&self->sign_ins_waiting);
 }
 
 GInetSocketAddress *
@@ -2052,6 +2813,87 @@ kith_fhir_server_get_store (KithFhirServer *self)
   return self->store;
 }
 
+void
+kith_fhir_server_set_tls_certificate (KithFhirServer  *self,
+                                      GTlsCertificate *certificate)
+{
+  g_return_if_fail (KITH_IS_FHIR_SERVER (self));
+  g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
+  g_return_if_fail (self->base_url == NULL);
+
+  g_set_object (&self->tls_certificate, certificate);
+  soup_server_set_tls_certificate (self->soup_server, certificate);
+}
+
+void
+kith_fhir_server_set_public_base_url (KithFhirServer *self,
+                                      const char     *base_url)
+{
+  g_return_if_fail (KITH_IS_FHIR_SERVER (self));
+  g_return_if_fail (self->base_url == NULL);
+
+  g_free (self->public_base_url);
+  self->public_base_url = g_strdup (base_url);
+  while (self->public_base_url != NULL && g_str_has_suffix (self->public_base_url, "/"))
+    self->public_base_url[strlen (self->public_base_url) - 1] = '\0';
+}
+
+void
+kith_fhir_server_set_token_lifetime (KithFhirServer *self,
+                                     gint64          seconds)
+{
+  g_return_if_fail (KITH_IS_FHIR_SERVER (self));
+  g_return_if_fail (seconds > 0);
+
+  self->token_lifetime = seconds;
+}
+
+void
+kith_fhir_server_set_audit (KithFhirServer *self,
+                            gboolean        audit)
+{
+  g_return_if_fail (KITH_IS_FHIR_SERVER (self));
+
+  self->audit = audit;
+}
+
+/* The server's tables, and the hash that unknown user names are checked
+ * against: a real Argon2id hash of a random password nobody knows. */
+static gboolean
+prepare_auth (KithFhirServer  *self,
+              GError         **error)
+{
+  guint8 secret[24];
+  char text[sodium_base64_ENCODED_LEN (sizeof secret, sodium_base64_VARIANT_ORIGINAL)];
+  g_autoptr(GError) local_error = NULL;
+
+  if (!kith_server_auth_init ())
+    {
+      g_set_error_literal (error, KITH_FHIR_SERVER_ERROR, KITH_FHIR_SERVER_ERROR_AUTH,
+                           "libsodium cannot be initialised");
+      return FALSE;
+    }
+  if (!kith_server_schema_prepare (self->store, &local_error))
+    {
+      g_set_error (error, KITH_FHIR_SERVER_ERROR, KITH_FHIR_SERVER_ERROR_AUTH,
+                   "The user tables cannot be prepared: %s", local_error->message);
+      return FALSE;
+    }
+
+  randombytes_buf (secret, sizeof secret);
+  sodium_bin2base64 (text, sizeof text, secret, sizeof secret, sodium_base64_VARIANT_ORIGINAL);
+  self->dummy_hash = kith_server_password_hash (text, &local_error);
+  sodium_memzero (secret, sizeof secret);
+  sodium_memzero (text, sizeof text);
+  if (self->dummy_hash == NULL)
+    {
+      g_set_error (error, KITH_FHIR_SERVER_ERROR, KITH_FHIR_SERVER_ERROR_AUTH,
+                   "Cannot hash passwords: %s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 kith_fhir_server_listen (KithFhirServer      *self,
                          GInetSocketAddress  *address,
@@ -2061,6 +2903,7 @@ kith_fhir_server_listen (KithFhirServer      *self,
   g_autofree char *host = NULL;
   GSList *listeners;
   GInetAddress *inet_address;
+  const char *scheme = self->tls_certificate != NULL ? "https" : "http";
 
   g_return_val_if_fail (KITH_IS_FHIR_SERVER (self), FALSE);
   g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (address), FALSE);
@@ -2068,16 +2911,20 @@ kith_fhir_server_listen (KithFhirServer      *self,
   g_return_val_if_fail (self->base_url == NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!kith_fhir_server_address_is_loopback (address))
+  if (self->tls_certificate == NULL && !kith_fhir_server_address_is_loopback (address))
     {
       g_set_error_literal (error, KITH_FHIR_SERVER_ERROR,
                            KITH_FHIR_SERVER_ERROR_INSECURE_ADDRESS,
                            "Plain HTTP is only allowed on a loopback address "
-                           "(127.0.0.0/8 or ::1)");
+                           "(127.0.0.0/8 or ::1); give a TLS certificate and key for others");
       return FALSE;
     }
 
-  if (!soup_server_listen (self->soup_server, G_SOCKET_ADDRESS (address), 0, error))
+  if (self->dummy_hash == NULL && !prepare_auth (self, error))
+    return FALSE;
+
+  if (!soup_server_listen (self->soup_server, G_SOCKET_ADDRESS (address),
+                           self->tls_certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup_server);
@@ -2095,12 +2942,14 @@ kith_fhir_server_listen (KithFhirServer      *self,
   inet_address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local_address));
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local_address));
   host = g_inet_address_to_string (inet_address);
-  if (g_inet_address_get_family (inet_address) == G_SOCKET_FAMILY_IPV6)
-    self->base_url = g_strdup_printf ("http://[%s]:%u" KITH_FHIR_SERVER_BASE_PATH,
-                                      host, self->port);
+  if (self->public_base_url != NULL)
+    self->base_url = g_strdup (self->public_base_url);
+  else if (g_inet_address_get_family (inet_address) == G_SOCKET_FAMILY_IPV6)
+    self->base_url = g_strdup_printf ("%s://[%s]:%u" KITH_FHIR_SERVER_BASE_PATH,
+                                      scheme, host, self->port);
   else
-    self->base_url = g_strdup_printf ("http://%s:%u" KITH_FHIR_SERVER_BASE_PATH,
-                                      host, self->port);
+    self->base_url = g_strdup_printf ("%s://%s:%u" KITH_FHIR_SERVER_BASE_PATH,
+                                      scheme, host, self->port);
 
   self->capability_statement = build_capability_statement (self);
 
@@ -2129,6 +2978,13 @@ void
 kith_fhir_server_disconnect (KithFhirServer *self)
 {
   g_return_if_fail (KITH_IS_FHIR_SERVER (self));
+
+  /* Sign-ins not yet begun are dropped; those under way end first (a
+   * fraction of a second), so they are recorded and nothing is left
+   * running. */
+  g_queue_clear_full (&self->sign_ins_waiting, (GDestroyNotify) sign_in_free);
+  while (self->checking > 0)
+    g_main_context_iteration (NULL, TRUE);
 
   /* Commit what was done first; the held replies are lost with their
    * connections, and clients retry (harmlessly). */

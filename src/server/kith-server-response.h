@@ -26,6 +26,8 @@ G_BEGIN_DECLS
 #define KITH_ISSUE_NO_STORE      "no-store"
 #define KITH_ISSUE_BUSINESS_RULE "business-rule"
 #define KITH_ISSUE_TOO_LONG      "too-long"
+#define KITH_ISSUE_LOGIN         "login"
+#define KITH_ISSUE_THROTTLED     "throttled"
 
 /* Builds a one-issue OperationOutcome. @diagnostics is shown to whoever
  * made the request, so it must never hold personal data. */

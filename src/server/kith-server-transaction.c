@@ -354,9 +354,10 @@ out:
 }
 
 static void
-apply_entry (KithStore *store,
-             Entry     *entry,
-             Failure   *failure)
+apply_entry (KithStore  *store,
+             Entry      *entry,
+             Failure    *failure,
+             char      **patient_out)
 {
   g_autoptr(GError) error = NULL;
   KithStoreUpdate outcome;
@@ -364,6 +365,15 @@ apply_entry (KithStore *store,
   switch (entry->method)
     {
     case ENTRY_DELETE:
+      /* Whose record it was, for the audit trail, before it goes. */
+      if (patient_out != NULL)
+        {
+          g_autoptr(KithStoreVersion) current =
+            kith_store_query_current (store, entry->type, entry->id, NULL);
+
+          if (current != NULL && current->resource != NULL)
+            *patient_out = g_strdup (kith_fhir_resource_patient (current->resource));
+        }
       if (!kith_store_query_delete (store, entry->type, entry->id, entry->if_match,
                                     &entry->version, &error))
         {
@@ -602,13 +612,47 @@ parse_bundle (const char *body,
   return g_steal_pointer (&entries);
 }
 
+/* What the audit trail records of a transaction that went through. */
+static void
+note_touched (GPtrArray  *entries,
+              GPtrArray  *deleted_from,
+              GPtrArray  *entities,
+              GHashTable *patients)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (entries, i);
+      const char *version_id = entry->version != NULL ? entry->version->version_id
+                                                      : entry->version_id;
+      JsonObject *resource = entry->method == ENTRY_DELETE ? NULL : entry->resource;
+
+      if (entities != NULL && version_id != NULL)
+        g_ptr_array_add (entities, g_strdup_printf ("%s/%s/_history/%s", entry->type, entry->id,
+                                                    version_id));
+      else if (entities != NULL)
+        g_ptr_array_add (entities, g_strdup_printf ("%s/%s", entry->type, entry->id));
+
+      if (patients == NULL)
+        continue;
+      if (g_str_equal (entry->type, "Patient"))
+        g_hash_table_add (patients, g_strdup (entry->id));
+      else if (resource != NULL && kith_fhir_resource_patient (resource) != NULL)
+        g_hash_table_add (patients, g_strdup (kith_fhir_resource_patient (resource)));
+    }
+  for (guint i = 0; patients != NULL && i < deleted_from->len; i++)
+    g_hash_table_add (patients, g_strdup (g_ptr_array_index (deleted_from, i)));
+}
+
 JsonObject *
 kith_server_transaction_run (KithStore  *store,
                              const char *body,
                              gsize       length,
                              const char *base_url,
+                             GPtrArray  *entities,
+                             GHashTable *patients,
                              guint      *status)
 {
+  g_autoptr(GPtrArray) deleted_from = g_ptr_array_new_with_free_func (g_free);
   g_auto(Failure) failure = { 0, NULL, NULL, NULL };
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
@@ -634,7 +678,13 @@ kith_server_transaction_run (KithStore  *store,
           Entry *entry = g_ptr_array_index (entries, i);
 
           if (entry->method == method)
-            apply_entry (store, entry, &failure);
+            {
+              char *patient_id = NULL;
+
+              apply_entry (store, entry, &failure, patients != NULL ? &patient_id : NULL);
+              if (patient_id != NULL)
+                g_ptr_array_add (deleted_from, patient_id);
+            }
         }
     }
 
@@ -649,6 +699,7 @@ kith_server_transaction_run (KithStore  *store,
       goto failed;
     }
 
+  note_touched (entries, deleted_from, entities, patients);
   *status = SOUP_STATUS_OK;
   return build_response (entries);
 

@@ -20,11 +20,17 @@ G_BEGIN_DECLS
  * one is open already). Returns what to send: the transaction-response
  * Bundle with @status 200, or an OperationOutcome with the failing entry's
  * status, saying which entry (by index) failed. @base_url makes
- * "[base]/Type/id" entry URLs acceptable as well as "Type/id". */
+ * "[base]/Type/id" entry URLs acceptable as well as "Type/id".
+ *
+ * For the audit trail, when the transaction succeeds, @entities (optional)
+ * gets a "Type/id/_history/n" reference (char *) for each entry, and
+ * @patients (optional, a set of ids) the people they belong to. */
 JsonObject *kith_server_transaction_run (KithStore   *store,
                                          const char  *body,
                                          gsize        length,
                                          const char  *base_url,
+                                         GPtrArray   *entities,
+                                         GHashTable  *patients,
                                          guint       *status);
 
 G_END_DECLS

@@ -681,6 +681,11 @@ remove_sqlite_file (const char *path)
 
 /* --- the server ------------------------------------------------------------ */
 
+/* The server wants a signed-in user. The benchmark makes one with a random
+ * password (given on a pipe) and keeps the token here, in memory only. */
+#define SYNC_BENCH_USER "bench.sync"
+static char *sync_token;
+
 typedef struct
 {
   GSubprocess      *process;
@@ -688,6 +693,58 @@ typedef struct
   char             *base_url;
   gint64            start_ns;
 } BenchServer;
+
+/* SYNC_BENCH_USER in @data_dir (made, or given a new password when the
+ * store was kept), with @password. */
+static gboolean
+bench_server_set_user (const char  *binary,
+                       const char  *data_dir,
+                       const char  *password,
+                       GError     **error)
+{
+  const char *add[] = { binary, "user", "add", "--data", data_dir, "--role", "admin", "--name",
+                        "Sync benchmark", "--team", "Benchmarks", SYNC_BENCH_USER, NULL };
+  const char *passwd[] = { binary, "user", "passwd", "--data", data_dir, SYNC_BENCH_USER, NULL };
+  g_autofree char *db = g_build_filename (data_dir, "kith-server.db", NULL);
+  g_autofree char *input = g_strconcat (password, "\n", NULL);
+  gboolean exists = FALSE;
+
+  if (g_file_test (db, G_FILE_TEST_EXISTS))
+    {
+      const char *list[] = { binary, "user", "list", "--data", data_dir, NULL };
+      g_autoptr(GSubprocess) lister = g_subprocess_newv (list, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE, error);
+      g_autofree char *out = NULL;
+
+      if (lister == NULL || !g_subprocess_communicate_utf8 (lister, NULL, NULL, &out, NULL, error))
+        return FALSE;
+      exists = out != NULL && strstr (out, SYNC_BENCH_USER " ") != NULL;
+    }
+  {
+    g_autoptr(GSubprocess) process = g_subprocess_newv (exists ? passwd : add,
+                                                        G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE, error);
+
+    if (process == NULL || !g_subprocess_communicate_utf8 (process, input, NULL, NULL, NULL, error))
+      return FALSE;
+    if (!g_subprocess_get_successful (process))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "kith-server user %s failed",
+                     exists ? "passwd" : "add");
+        return FALSE;
+      }
+  }
+  return TRUE;
+}
+
+/* An Authorization header for a benchmark request. */
+static void
+add_sync_token (SoupMessage *message)
+{
+  g_autofree char *value = g_strconcat ("Bearer ", sync_token, NULL);
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+}
 
 static gboolean
 bench_server_start (BenchServer  *server,
@@ -701,8 +758,13 @@ bench_server_start (BenchServer  *server,
   g_autofree char *people_arg = g_strdup_printf ("%d", people);
   const char *args[] = { binary, "--data", data_dir, "--listen", "127.0.0.1:0",
                          "--demo-people", people_arg, "--demo-seed", "1", NULL };
-  gint64 t0 = now_ns ();
+  g_autofree char *password = g_strdup_printf ("bench-%08x-%08x-%08x", g_random_int (),
+                                               g_random_int (), g_random_int ());
+  gint64 t0;
 
+  if (!bench_server_set_user (binary, data_dir, password, error))
+    return FALSE;
+  t0 = now_ns ();
   g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
   server->process = g_subprocess_launcher_spawnv (launcher, args, error);
   if (server->process == NULL)
@@ -727,6 +789,16 @@ bench_server_start (BenchServer  *server,
         }
     }
   server->start_ns = now_ns () - t0;
+
+  /* Signed in as the app would be. */
+  {
+    g_autoptr(KithSyncClient) signer = kith_sync_client_new (NULL, server->base_url);
+
+    if (!kith_sync_client_sign_in (signer, SYNC_BENCH_USER, password, NULL, error))
+      return FALSE;
+    g_free (sync_token);
+    sync_token = kith_sync_client_dup_token (signer);
+  }
   return TRUE;
 }
 
@@ -773,6 +845,7 @@ bench_server_stop (BenchServer *server)
   g_clear_object (&server->out);
   g_clear_object (&server->process);
   g_clear_pointer (&server->base_url, g_free);
+  g_clear_pointer (&sync_token, g_free);
   return how;
 }
 
@@ -866,6 +939,7 @@ walk_history (const char  *base_url,
           return FALSE;
         }
       soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/fhir+json");
+      add_sync_token (message);
       t0 = now_ns ();
       body = soup_session_send_and_read (session, message, NULL, error);
       walk->fetch_ns += now_ns () - t0;
@@ -976,29 +1050,33 @@ measure_limit (const char  *curl,
                Limit       *limit,
                GError     **error)
 {
-  g_autofree char *config_path = g_build_filename (dir, "curl.conf", NULL);
   g_autofree char *db_path = g_build_filename (dir, "bare.db", NULL);
   g_autoptr(GString) config = g_string_new ("header = \"Accept: application/fhir+json\"\n");
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
-  const char *args[] = { curl, "-sS", "--fail", "-K", config_path, NULL };
+  g_autoptr(GSubprocess) fetcher = NULL;
+  /* The config, with the token, goes on curl's standard input: not a file. */
+  const char *args[] = { curl, "-sS", "--fail", "-K", "-", NULL };
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
-  int status = 0;
   gint64 t0;
 
+  g_string_append_printf (config, "header = \"Authorization: Bearer %s\"\n", sync_token);
   for (guint i = 0; i < urls->len; i++)
     {
       g_autofree char *page = g_strdup_printf ("%s/page-%05u.json", dir, i);
       g_string_append_printf (config, "url = \"%s\"\noutput = \"%s\"\n", (char *) urls->pdata[i], page);
     }
-  if (!g_file_set_contents (config_path, config->str, config->len, error))
-    return FALSE;
 
   /* One curl for every page: one process, one kept-alive connection. */
   t0 = now_ns ();
-  if (!g_spawn_sync (NULL, (char **) args, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, error) ||
-      !g_spawn_check_wait_status (status, error))
+  if (!(fetcher = g_subprocess_newv (args, G_SUBPROCESS_FLAGS_STDIN_PIPE, error)) ||
+      !g_subprocess_communicate_utf8 (fetcher, config->str, NULL, NULL, NULL, error))
     return FALSE;
+  if (!g_subprocess_get_successful (fetcher))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "curl failed fetching the history pages");
+      return FALSE;
+    }
   limit->curl_ns = now_ns () - t0;
 
   /* The rows, out of exactly the bytes curl fetched (not timed). */
@@ -1208,6 +1286,7 @@ timed_sync (const char  *store_path,
   KithSyncReport *report;
   gint64 t0;
 
+  kith_sync_client_set_token (client, sync_token);
   kith_sync_client_set_timeout (client, 120);
   t0 = now_ns ();
   report = kith_sync_client_sync (client, NULL, error);
@@ -1235,6 +1314,7 @@ timed_get (SoupSession  *session,
   gint64 t0 = now_ns (), dt;
 
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/fhir+json");
+  add_sync_token (message);
   body = soup_session_send_and_read (session, message, NULL, error);
   dt = now_ns () - t0;
   if (body == NULL)

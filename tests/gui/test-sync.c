@@ -30,6 +30,9 @@
 #include "kith-window-private.h"
 
 #define DEMO_PEOPLE     20
+/* The professional the window signs in as: a test fixture, not a secret. */
+#define GUI_USER        "gui.nurse"
+#define GUI_PASSWORD    "gui test password"
 #define WAIT_TIMEOUT_MS 20000
 /* Quicker than the window's 2 s, so the suite stays short */
 #define AFTER_EDIT_MS   400
@@ -44,7 +47,11 @@ typedef struct
   GSettings   *settings;
   KithWindow  *window;
   char        *patient_id;
+  char        *token;       /* GUI_USER's */
 } Fixture;
+
+/* The token of the server under test, for the clients made below. */
+static char *test_token;
 
 static gboolean have_display;
 
@@ -179,6 +186,24 @@ kill_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* GUI_USER on the server's data, before it starts. */
+static void
+add_user (const char *data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KITH_SERVER"), "user", "add",
+                                         "--data", data, "--role", "nurse", "--name", "GUI Nurse",
+                                         "--team", "GUI team", GUI_USER, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, GUI_PASSWORD "\n", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
 static void
 start_server (Fixture *f)
 {
@@ -189,6 +214,7 @@ start_server (Fixture *f)
   g_autofree char *line = NULL;
   const char *marker;
 
+  add_user (data);
   g_subprocess_launcher_set_child_setup (launcher, kill_with_parent, NULL, NULL);
   f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KITH_SERVER"),
                                            "--data", data, "--listen", "127.0.0.1:0",
@@ -202,6 +228,16 @@ start_server (Fixture *f)
   marker = strstr (line, "http://");
   g_assert_nonnull (marker);
   f->url = g_strchomp (g_strdup (marker));
+
+  {
+    g_autoptr(KithSyncClient) signer = kith_sync_client_new (NULL, f->url);
+
+    g_assert_true (kith_sync_client_sign_in (signer, GUI_USER, GUI_PASSWORD, NULL, &error));
+    g_assert_no_error (error);
+    f->token = kith_sync_client_dup_token (signer);
+    g_free (test_token);
+    test_token = g_strdup (f->token);
+  }
 }
 
 /* A professional's store holding the same demo caseload as the server */
@@ -231,6 +267,7 @@ sync_blocking (const char *store_path,
   g_autoptr(KithSyncReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
+  kith_sync_client_set_token (other, test_token);
   kith_sync_client_set_timeout (other, 5);
   report = kith_sync_client_sync (other, NULL, &error);
   g_assert_no_error (error);
@@ -261,10 +298,13 @@ server_medicines_note (Fixture *f)
   g_autofree char *url = g_strdup_printf ("%s/CarePlan/%s", f->url, kith_care_plan_get_id (local));
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = soup_session_send_and_read (session, message, NULL, NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", f->token, NULL);
+  g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) resource = NULL;
   g_autoptr(KithCarePlan) plan = NULL;
 
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+  body = soup_session_send_and_read (session, message, NULL, NULL);
   g_assert_cmpuint (soup_message_get_status (message), ==, 200);
   resource = kith_fhir_parse_resource (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
   g_assert_nonnull (resource);
@@ -381,6 +421,9 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
   kith_window_set_store (f->window, f->store, NULL);
   g_assert_nonnull (kith_window_get_sync_scheduler (f->window));
+  /* Signed in before the first cycle runs, as after the sign-in dialog
+   * (without touching a keyring). */
+  kith_sync_scheduler_set_token (kith_window_get_sync_scheduler (f->window), f->token);
   kith_sync_scheduler_set_intervals (kith_window_get_sync_scheduler (f->window), 60 * 1000, AFTER_EDIT_MS);
   gtk_window_present (GTK_WINDOW (f->window));
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (indicator (f))));
@@ -418,6 +461,8 @@ fixture_tear_down (Fixture       *f,
   g_free (f->url);
   g_free (f->store_path);
   g_free (f->patient_id);
+  g_free (f->token);
+  g_clear_pointer (&test_token, g_free);
 }
 
 #define SKIP_WITHOUT_SERVER()                                          \
@@ -691,16 +736,35 @@ test_sync_conflict_keep_theirs (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
-/* Sign In asks for the server, user and secret; Sign In is offered only
+/* A GtkButton of @widget's with @label, as a person would click it */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Sign In asks for the server, user and password; Sign In is offered only
  * once all three make sense, and never for a password over plain HTTP to
- * another machine. (Storing in the keyring is not exercised: a test must
- * not touch a real one.) */
+ * another machine. A wrong password is said in the dialog, which stays.
+ * (Storing in the keyring is not exercised: a test must not touch a real
+ * one; the token the dialog gets is checked on its own below.) */
 static void
 test_sync_sign_in_dialog (Fixture       *f,
                           gconstpointer  data)
 {
   KithSignInDialog *dialog;
   AdwMessageDialog *message;
+  GtkWidget *sign_in_button;
 
   SKIP_WITHOUT_SERVER ();
   wait_until (is_up_to_date (f));
@@ -714,9 +778,9 @@ test_sync_sign_in_dialog (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kith_sign_in_dialog_get_server_row (dialog))), ==, f->url);
   g_assert_false (adw_message_dialog_get_response_enabled (message, "sign-in"));
 
-  gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_user_row (dialog)), "nurse.a");
+  gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_user_row (dialog)), GUI_USER);
   g_assert_false (adw_message_dialog_get_response_enabled (message, "sign-in"));
-  gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_token_row (dialog)), "not-a-real-token");
+  gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_password_row (dialog)), "not the password");
   g_assert_true (adw_message_dialog_get_response_enabled (message, "sign-in"));
 
   gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_server_row (dialog)), "http://kith.practice.example/fhir");
@@ -726,10 +790,96 @@ test_sync_sign_in_dialog (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_server_row (dialog)), "https://kith.practice.example/fhir");
   g_assert_true (adw_message_dialog_get_response_enabled (message, "sign-in"));
 
+  /* A wrong password, clicked: refused by the real server, said in the
+   * dialog, which stays open with nothing handed to the window. */
+  gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_server_row (dialog)), f->url);
+  sign_in_button = find_button (GTK_WIDGET (dialog), "_Sign In");
+  g_assert_nonnull (sign_in_button);
+  g_signal_emit_by_name (sign_in_button, "clicked");
+  g_assert_true (kith_sign_in_dialog_get_signing_in (dialog));
+  g_assert_false (adw_message_dialog_get_response_enabled (message, "sign-in"));
+  wait_until (!kith_sign_in_dialog_get_signing_in (dialog));
+  g_assert_true (kith_window_get_sign_in_dialog (f->window) == dialog);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  g_assert_cmpstr (kith_sign_in_dialog_get_failure (dialog), ==, "The user name or password is not right");
+  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "The user name or password is not right"));
+  g_assert_null (kith_sign_in_dialog_dup_token (dialog));
+  /* Typing again clears the refusal. */
+  gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_password_row (dialog)), "another try");
+  g_assert_null (kith_sign_in_dialog_get_failure (dialog));
+
   /* Cancel changes nothing */
   gtk_window_close (GTK_WINDOW (dialog));
   wait_until (kith_window_get_sign_in_dialog (f->window) == NULL);
   g_assert_cmpstr (kith_sync_client_get_base_url (client (f)), ==, f->url);
+}
+
+typedef struct
+{
+  char     *response;
+  char     *token;
+  char     *user;
+} Answered;
+
+static void
+on_dialog_response_cb (KithSignInDialog *dialog,
+                       const char       *response,
+                       Answered         *answered)
+{
+  answered->response = g_strdup (response);
+  answered->token = kith_sign_in_dialog_dup_token (dialog);
+  answered->user = kith_sign_in_dialog_dup_user (dialog);
+}
+
+static void
+on_destroyed_cb (gboolean *destroyed)
+{
+  *destroyed = TRUE;
+}
+
+/* The right password, clicked: the dialog answers "sign-in" with a token
+ * the server takes, never the password, and closes. */
+static void
+test_sync_sign_in_dialog_token (Fixture       *f,
+                                gconstpointer  data)
+{
+  KithSignInDialog *dialog;
+  Answered answered = { NULL, NULL, NULL };
+  gboolean destroyed = FALSE;
+
+  SKIP_WITHOUT_SERVER ();
+  wait_until (is_up_to_date (f));
+
+  dialog = kith_sign_in_dialog_new (GTK_WINDOW (f->window), f->url, GUI_USER, NULL);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_dialog_response_cb), &answered);
+  g_signal_connect_swapped (dialog, "destroy", G_CALLBACK (on_destroyed_cb), &destroyed);
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_until (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+
+  gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_password_row (dialog)), GUI_PASSWORD);
+  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "_Sign In"), "clicked");
+  /* Nothing is answered until the server has given a token. */
+  g_assert_null (answered.response);
+  wait_until (destroyed);
+
+  g_assert_cmpstr (answered.response, ==, "sign-in");
+  g_assert_cmpstr (answered.user, ==, GUI_USER);
+  g_assert_nonnull (answered.token);
+  g_assert_cmpstr (answered.token, !=, GUI_PASSWORD);
+  {
+    g_autofree char *other_path = make_client (f, "token-check");
+    g_autoptr(KithSyncClient) other = kith_sync_client_new (other_path, f->url);
+    g_autoptr(KithSyncReport) report = NULL;
+    g_autoptr(GError) error = NULL;
+
+    kith_sync_client_set_token (other, answered.token);
+    report = kith_sync_client_sync (other, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (report);
+  }
+  g_free (answered.response);
+  g_free (answered.token);
+  g_free (answered.user);
 }
 
 /* "Last synced" as a person says it */
@@ -871,6 +1021,7 @@ main (int   argc,
   ADD_SYNC_TEST ("conflict", test_sync_conflict);
   ADD_SYNC_TEST ("conflict-keep-theirs", test_sync_conflict_keep_theirs);
   ADD_SYNC_TEST ("sign-in-dialog", test_sync_sign_in_dialog);
+  ADD_SYNC_TEST ("sign-in-dialog-token", test_sync_sign_in_dialog_token);
 
   return g_test_run ();
 }

@@ -8,6 +8,10 @@
  * directory, and talking FHIR to it with a libsoup client, or with a raw
  * socket where a client library would tidy up a hostile request. Every
  * wait is bounded, so a hung server fails the test instead of hanging CI.
+ *
+ * Every server needs a signed-in user: the first start adds TEST_USER to
+ * the data, and each start signs in. Requests on the fixture's session
+ * then carry its token, unless they ask for NO_AUTHORIZATION.
  */
 
 #define G_LOG_DOMAIN "kith-test"
@@ -29,6 +33,9 @@ typedef struct
   char     *line;
   GError   *error;
 } LineRead;
+
+/* The signed-in fixture's token, for raw requests (one fixture at a time). */
+static char *current_token;
 
 typedef struct
 {
@@ -133,6 +140,16 @@ spawn_server (const char * const  *args,
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_set_child_setup (launcher, kill_with_parent, NULL, NULL);
+  /* In sanitizer builds LeakSanitizer's tracer crashes at exit beside
+   * GnuTLS's threads ("Tracer caught signal 11"): a TLS server is checked
+   * for everything but leaks, which the plain-HTTP runs check. */
+  if (g_strv_contains (args, "--tls-cert"))
+    {
+      const char *asan = g_getenv ("ASAN_OPTIONS");
+      g_autofree char *options = g_strconcat (asan ? asan : "", asan && *asan ? ":" : "", "detect_leaks=0", NULL);
+
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
+    }
   if (log_path != NULL)
     {
       g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "kith-server", TRUE);
@@ -144,6 +161,29 @@ spawn_server (const char * const  *args,
   return process;
 }
 
+
+/* Every request on the fixture's session carries the token, unless the
+ * test marked it to go without. */
+static void
+on_request_queued_cb (SoupSession *session,
+                      SoupMessage *msg,
+                      gpointer     user_data)
+{
+  ServerFixture *fixture = user_data;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_one (headers, NO_AUTHORIZATION) != NULL)
+    {
+      soup_message_headers_remove (headers, NO_AUTHORIZATION);
+      return;
+    }
+  if (fixture->token != NULL && soup_message_headers_get_one (headers, "Authorization") == NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", fixture->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+}
 
 void
 fixture_set_up (ServerFixture *fixture,
@@ -158,6 +198,8 @@ fixture_set_up (ServerFixture *fixture,
                                                     "idle-timeout", HTTP_TIMEOUT_S,
                                                     "proxy-resolver", NULL,
                                                     NULL);
+  g_signal_connect (fixture->session, "request-queued", G_CALLBACK (on_request_queued_cb),
+                    fixture);
 }
 
 void
@@ -171,6 +213,8 @@ fixture_tear_down (ServerFixture *fixture,
       g_clear_object (&fixture->process);
     }
   g_clear_object (&fixture->session);
+  g_clear_pointer (&fixture->token, g_free);
+  g_clear_pointer (&current_token, g_free);
   g_clear_pointer (&fixture->base_url, g_free);
   g_clear_pointer (&fixture->log_path, g_free);
   g_clear_pointer (&fixture->db_path, g_free);
@@ -191,20 +235,38 @@ start_server_with (ServerFixture *fixture,
   g_autofree char *expected_prefix = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   LineRead read = { FALSE, NULL, NULL };
-  const char *args[] = {
-    "--data", fixture->data_dir,
-    "--listen", "127.0.0.1:0",
-    "--demo-people", demo_people_text,
-    "--demo-seed", demo_seed,
-    NULL
-  };
+  const char *scheme = "http";
 
-  if (demo_people == 0)
-    args[4] = NULL;
+  g_ptr_array_add (args, (gpointer) "--data");
+  g_ptr_array_add (args, fixture->data_dir);
+  g_ptr_array_add (args, (gpointer) "--listen");
+  g_ptr_array_add (args, (gpointer) "127.0.0.1:0");
+  if (demo_people > 0)
+    {
+      g_ptr_array_add (args, (gpointer) "--demo-people");
+      g_ptr_array_add (args, demo_people_text);
+      g_ptr_array_add (args, (gpointer) "--demo-seed");
+      g_ptr_array_add (args, demo_seed);
+    }
+  for (guint i = 0; fixture->extra_args != NULL && fixture->extra_args[i] != NULL; i++)
+    {
+      g_ptr_array_add (args, (gpointer) fixture->extra_args[i]);
+      if (g_str_equal (fixture->extra_args[i], "--tls-cert"))
+        scheme = "https";
+    }
+  g_ptr_array_add (args, NULL);
+
+  if (!fixture->has_user)
+    {
+      add_user (fixture, TEST_USER, "admin", TEST_PASSWORD);
+      fixture->has_user = TRUE;
+    }
 
   g_assert_null (fixture->process);
-  fixture->process = spawn_server (args, G_SUBPROCESS_FLAGS_STDOUT_PIPE, fixture->log_path);
+  fixture->process = spawn_server ((const char * const *) args->pdata,
+                                   G_SUBPROCESS_FLAGS_STDOUT_PIPE, fixture->log_path);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->process));
   g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_line_read_cb, &read);
@@ -214,7 +276,11 @@ start_server_with (ServerFixture *fixture,
   g_assert_nonnull (read.line);
 
   /* Exactly "kith-server: listening on http://127.0.0.1:PORT/fhir". */
-  g_assert_true (g_str_has_prefix (read.line, LISTENING_PREFIX "http://127.0.0.1:"));
+  {
+    g_autofree char *prefix = g_strdup_printf (LISTENING_PREFIX "%s://127.0.0.1:", scheme);
+
+    g_assert_true (g_str_has_prefix (read.line, prefix));
+  }
   g_assert_true (g_str_has_suffix (read.line, "/fhir"));
   g_free (fixture->base_url);
   fixture->base_url = g_strdup (read.line + strlen (LISTENING_PREFIX));
@@ -227,8 +293,132 @@ start_server_with (ServerFixture *fixture,
   g_assert_cmpint (g_uri_get_port (uri), <=, G_MAXUINT16);
   g_assert_cmpstr (g_uri_get_path (uri), ==, "/fhir");
   fixture->port = (guint16) g_uri_get_port (uri);
-  expected_prefix = g_strdup_printf ("http://127.0.0.1:%u/fhir", fixture->port);
+  expected_prefix = g_strdup_printf ("%s://127.0.0.1:%u/fhir", scheme, fixture->port);
   g_assert_cmpstr (fixture->base_url, ==, expected_prefix);
+
+  /* Over TLS the test signs in itself, with the session it trusts. */
+  if (g_str_equal (scheme, "http"))
+    {
+      g_clear_pointer (&fixture->token, g_free);
+      fixture->token = sign_in (fixture, TEST_USER, TEST_PASSWORD, NULL);
+      g_assert_nonnull (fixture->token);
+      g_free (current_token);
+      current_token = g_strdup (fixture->token);
+    }
+}
+
+int
+run_admin (ServerFixture       *fixture,
+           const char * const  *args,
+           const char          *input,
+           char               **out,
+           char               **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, (gpointer) "--data");
+  g_ptr_array_add (argv, fixture->data_dir);
+  g_ptr_array_add (argv, NULL);
+
+  process = spawn_server ((const char * const *) argv->pdata,
+                          G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                          G_SUBPROCESS_FLAGS_STDERR_PIPE, NULL);
+  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL,
+                                 &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  if (out != NULL)
+    *out = g_steal_pointer (&stdout_text);
+  if (err != NULL)
+    *err = g_steal_pointer (&stderr_text);
+  return g_subprocess_get_exit_status (process);
+}
+
+void
+add_user (ServerFixture *fixture,
+          const char    *username,
+          const char    *role,
+          const char    *password)
+{
+  const char *args[] = { "user", "add", "--role", role, "--name", "Test User",
+                         "--team", "Test team", username, NULL };
+  g_autofree char *input = g_strconcat (password, "\n", NULL);
+  g_autofree char *err = NULL;
+  int status;
+
+  status = run_admin (fixture, args, input, NULL, &err);
+  if (status != 0)
+    g_error ("kith-server user add %s failed (%d): %s", username, status, err);
+}
+
+char *
+sign_in (ServerFixture *fixture,
+         const char    *username,
+         const char    *password,
+         Reply         *reply)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *form = soup_form_encode ("username", username, "password", password, NULL);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) form_bytes = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) base = g_uri_parse (fixture->base_url, G_URI_FLAGS_NONE, NULL);
+  const char *token = NULL;
+  JsonNode *root;
+
+  url = g_strdup_printf ("%s://127.0.0.1:%d/auth/token", g_uri_get_scheme (base),
+                         g_uri_get_port (base));
+  msg = soup_message_new ("POST", url);
+  form_bytes = g_bytes_new (form, strlen (form));
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form_bytes);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), NO_AUTHORIZATION, "1");
+  body = soup_session_send_and_read (fixture->session, msg, NULL, &error);
+  g_assert_no_error (error);
+
+  if (soup_message_get_status (msg) == SOUP_STATUS_OK)
+    {
+      g_assert_cmpstr (soup_message_headers_get_content_type (soup_message_get_response_headers (msg),
+                                                              NULL), ==, "application/json");
+      g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                     "Cache-Control"), ==, "no-store");
+      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                  &error);
+      g_assert_no_error (error);
+      root = json_parser_get_root (parser);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+      g_assert_cmpstr (kith_fhir_get_string (json_node_get_object (root), "token_type"), ==,
+                       "Bearer");
+      token = kith_fhir_get_string (json_node_get_object (root), "access_token");
+      g_assert_nonnull (token);
+    }
+
+  if (reply != NULL)
+    {
+      reply_clear (reply);
+      reply->status = soup_message_get_status (msg);
+      reply->body = g_bytes_ref (body);
+      reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+      if (g_strcmp0 (soup_message_headers_get_content_type (reply->headers, NULL),
+                     "application/fhir+json") == 0)
+        {
+          g_autoptr(JsonParser) outcome_parser = json_parser_new ();
+
+          json_parser_load_from_data (outcome_parser, g_bytes_get_data (body, NULL),
+                                      g_bytes_get_size (body), &error);
+          g_assert_no_error (error);
+          reply->json = json_object_ref (json_node_get_object (json_parser_get_root (outcome_parser)));
+        }
+    }
+
+  return g_strdup (token);
 }
 
 /* Sends SIGTERM and checks the server exits 0 within EXIT_TIMEOUT_MS. */
@@ -467,9 +657,13 @@ raw_request_status (guint16     port,
   head = g_strdup_printf ("%s %s HTTP/1.1\r\n"
                           "Host: 127.0.0.1:%u\r\n"
                           "Accept: application/fhir+json\r\n"
+                          "%s%s%s"
                           "Connection: close\r\n"
                           "\r\n",
-                          method, target, port);
+                          method, target, port,
+                          current_token != NULL ? "Authorization: Bearer " : "",
+                          current_token != NULL ? current_token : "",
+                          current_token != NULL ? "\r\n" : "");
   status = raw_exchange (port, head, strlen (head), FALSE, HTTP_TIMEOUT_S);
 
   return status;

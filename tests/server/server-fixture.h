@@ -22,6 +22,14 @@ G_BEGIN_DECLS
 
 #define LISTENING_PREFIX "kith-server: listening on "
 
+/* The user every server test signs in as (an admin), made before the
+ * server first starts. The password is a test fixture, not a secret. */
+#define TEST_USER        "test.admin"
+#define TEST_PASSWORD    "test password, not a secret"
+
+/* In request_full()'s headers: send no Authorization header at all. */
+#define NO_AUTHORIZATION "X-Kith-Test-No-Authorization"
+
 typedef struct
 {
   char        *data_dir;
@@ -31,6 +39,9 @@ typedef struct
   char        *base_url;  /* "http://127.0.0.1:PORT/fhir" */
   guint16      port;
   SoupSession *session;
+  char        *token;     /* TEST_USER's bearer token, sent with every request */
+  gboolean     has_user;  /* TEST_USER exists in the data */
+  const char * const *extra_args;  /* more kith-server options, when set */
 } ServerFixture;
 
 typedef struct
@@ -69,6 +80,25 @@ void         start_server_with    (ServerFixture       *fixture,
 /* Sends @signum and checks the server exits 0 within EXIT_TIMEOUT_MS. */
 void         stop_server          (ServerFixture       *fixture,
                                    int                  signum);
+
+/* Runs "kith-server ARGS… --data DIR" with @input on standard input and
+ * returns its exit status; its output goes to @out and @err when given. */
+int          run_admin            (ServerFixture       *fixture,
+                                   const char * const  *args,
+                                   const char          *input,
+                                   char               **out,
+                                   char               **err);
+/* kith-server user add, which must succeed. */
+void         add_user             (ServerFixture       *fixture,
+                                   const char          *username,
+                                   const char          *role,
+                                   const char          *password);
+/* POST /auth/token as a form. Returns the token when the server gave one;
+ * @reply (optional) holds the answer either way. */
+char        *sign_in              (ServerFixture       *fixture,
+                                   const char          *username,
+                                   const char          *password,
+                                   Reply               *reply);
 
 /* Ids of the Patients the demo caseload holds, in generation order. */
 GPtrArray   *demo_patient_ids     (guint                people);
