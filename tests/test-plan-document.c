@@ -475,6 +475,76 @@ test_content (Fixture       *f,
   assert_contains (footer, "Page 1 of");
 }
 
+/* "How I am doing": the person's trends on a page of their own at the end,
+ * only when asked for. */
+static void
+test_trends_page (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KithCarePlan) plan = make_plan (f, 2, 2, FALSE);
+  g_autoptr(KithPatient) patient = load_patient (f);
+  g_autoptr(GPtrArray) trends = NULL;
+  g_autoptr(KithPlanDocument) without = NULL;
+  g_autoptr(KithPlanDocument) with = NULL;
+  KithPlanDocumentOptions options = { FALSE, FALSE, "2026-03-03" };
+  g_autofree char *path = NULL;
+  g_autofree char *last = NULL;
+  guint n_pages;
+  static const struct { const char *when; int value; } scores[] = {
+    { "2026-01-10T09:30:00Z", 18 }, { "2026-03-03T10:00:00Z", 12 }, { "2026-05-20T10:00:00Z", 6 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (scores); i++)
+    {
+      g_autofree char *id = kith_fhir_new_id ();
+      g_autofree char *json = g_strdup_printf (
+        "{\"resourceType\":\"Observation\",\"id\":\"%s\",\"status\":\"final\","
+        "\"code\":{\"coding\":[{\"system\":\"https://kith.example/fhir/CodeSystem/score\","
+        "\"code\":\"phq-9/total\"}]},\"subject\":{\"reference\":\"Patient/%s\"},"
+        "\"effectiveDateTime\":\"%s\",\"valueInteger\":%d}", id, f->patient_id, scores[i].when, scores[i].value);
+      g_autoptr(JsonObject) observation = kith_fhir_parse_resource (json, -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (kith_store_save_resource (f->store, observation, NULL, &error));
+      g_assert_no_error (error);
+    }
+  trends = kith_progress_list_series (f->store, f->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (trends->len, ==, 1);
+
+  without = kith_plan_document_new (plan, patient, &options, KITH_PLAN_DOCUMENT_A4_WIDTH,
+                                    KITH_PLAN_DOCUMENT_A4_HEIGHT);
+  options.include_trends = TRUE;
+  options.trends = trends;
+  with = kith_plan_document_new (plan, patient, &options, KITH_PLAN_DOCUMENT_A4_WIDTH,
+                                 KITH_PLAN_DOCUMENT_A4_HEIGHT);
+  n_pages = kith_plan_document_get_n_pages (with);
+  g_assert_cmpuint (n_pages, ==, kith_plan_document_get_n_pages (without) + 1);
+
+  if (!have_pdftotext ())
+    return;
+  path = export (f, plan, &options, "plan.pdf");
+  last = pdf_text (path, n_pages, n_pages, FALSE);
+  assert_contains (last, "How I am doing");
+  assert_contains (last, "PHQ-9 (depression)");
+  assert_contains (last, "Moderately severe");   /* a band, in words */
+  assert_contains (last, "20 May 2026");
+  g_assert_null (strstr (last, "phq-9/total"));
+
+  /* Asked for with nothing recorded: the page says so. */
+  {
+    g_autoptr(GPtrArray) none = g_ptr_array_new ();
+    g_autofree char *empty_path = NULL;
+    g_autofree char *empty_last = NULL;
+
+    options.trends = none;
+    empty_path = export (f, plan, &options, "plan-empty.pdf");
+    empty_last = pdf_text (empty_path, n_pages, n_pages, FALSE);
+    assert_contains (empty_last, "No scores recorded yet");
+  }
+}
+
 static void
 test_empty_plan (Fixture       *f,
                  gconstpointer  data)
@@ -855,6 +925,7 @@ main (int   argc,
   ADD ("/plan-document/crisis-first-from-plan", test_crisis_first_from_plan);
   ADD ("/plan-document/content", test_content);
   ADD ("/plan-document/empty-plan", test_empty_plan);
+  ADD ("/plan-document/trends-page", test_trends_page);
   ADD ("/plan-document/agreed", test_agreed);
   ADD ("/plan-document/large-print", test_large_print);
   ADD ("/plan-document/file-mode-and-failure", test_file_mode_and_failure);

@@ -20,6 +20,7 @@
 
 #include "kith-alert-box.h"
 #include "kith-contact-dialog.h"
+#include "kith-progress-view.h"
 #include "kith-stay-dialog.h"
 #include "kith-application.h"
 #include "kith-format.h"
@@ -66,6 +67,7 @@ struct _KithRecordPage
   GtkWidget         *start_button;
   GtkListBox        *carers_list;
   AdwPreferencesGroup *frailty_group;
+  KithProgressView  *progress_view;
   AdwActionRow      *follow_up_row;
   AdwActionRow      *stay_row;
   AdwActionRow      *ward_row;
@@ -909,6 +911,23 @@ update_contacts (KithRecordPage *self)
     }
 }
 
+/* The view reads its charts again when it is given another person; for
+ * the same person (after an assessment), it is asked to. */
+static void
+update_progress (KithRecordPage *self)
+{
+  KithStore *store = self->patient != NULL ? self->store : NULL;
+  const char *id = self->patient != NULL ? kith_patient_get_id (self->patient) : NULL;
+  g_autoptr(KithStore) shown_store = NULL;
+  g_autofree char *shown_id = NULL;
+
+  g_object_get (self->progress_view, "store", &shown_store, "patient-id", &shown_id, NULL);
+  if (shown_store == store && g_strcmp0 (shown_id, id) == 0)
+    kith_progress_view_reload (self->progress_view);
+  else
+    g_object_set (self->progress_view, "store", store, "patient-id", id, NULL);
+}
+
 /* What the dialogs saved shows here and in the caseload's columns. */
 static void
 on_contact_saved_cb (KithRecordPage *self)
@@ -1286,6 +1305,7 @@ kith_record_page_class_init (KithRecordPageClass *klass)
                                         G_TYPE_NONE, 0);
 
   g_type_ensure (KITH_TYPE_ALERT_BOX);
+  g_type_ensure (KITH_TYPE_PROGRESS_VIEW);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1316,6 +1336,7 @@ kith_record_page_class_init (KithRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, start_button);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, carers_list);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, frailty_group);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, progress_view);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, follow_up_row);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, stay_row);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, ward_row);
@@ -1412,6 +1433,7 @@ kith_record_page_reload (KithRecordPage *self)
   update_assessments (self);
   update_frailty (self);
   update_contacts (self);
+  update_progress (self);
 }
 
 void

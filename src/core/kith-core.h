@@ -27,3 +27,4 @@
 #include "kith-contact.h"
 #include "kith-referral.h"
 #include "kith-tasks.h"
+#include "kith-progress.h"

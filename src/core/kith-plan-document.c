@@ -30,6 +30,7 @@
 #include "kith-fhir.h"
 #include "kith-nhs-number.h"
 #include "kith-plan-document.h"
+#include "kith-trend-draw.h"
 
 #define FONT_FAMILY "Cantarell, DejaVu Sans, sans-serif"
 /* Between the parts of one line: "Who: You   ·   By 3 March 2027   ·   Done" */
@@ -150,6 +151,11 @@ struct _KithPlanDocument
   char          *running_title;
   char          *printed_on;   /* in words */
   char          *changed_on;   /* when the plan last changed, as printed */
+
+  /* "How I am doing": charts on pages after the plan */
+  GPtrArray     *trends;       /* KithSeries (copies), or NULL when not asked for */
+  guint          first_trend_page;
+  guint          charts_per_page;
 };
 
 G_DEFINE_FINAL_TYPE (KithPlanDocument, kith_plan_document, G_TYPE_OBJECT)
@@ -1481,6 +1487,106 @@ draw_footer (KithPlanDocument *self,
     }
 }
 
+/* "How I am doing": a chart per measure, as many to a page as fit. The
+ * pages are drawn directly rather than laid out as blocks: a chart is
+ * never split. */
+
+#define TREND_CHART_HEIGHT 170
+
+static double
+trend_slot_height (KithPlanDocument *self)
+{
+  /* title, one line about it, the chart, space */
+  return self->m->subheading * 1.6 + self->m->body * self->m->line_spacing * 2.2 + TREND_CHART_HEIGHT +
+         self->m->section;
+}
+
+static double
+trend_top (KithPlanDocument *self)
+{
+  /* the running title, then the page heading */
+  return self->m->margin + self->m->footer * 2.2 + self->m->heading * 2.2;
+}
+
+static void
+add_trend_pages (KithPlanDocument *self,
+                 GPtrArray        *trends)
+{
+  guint n_pages;
+
+  self->trends = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_series_free);
+  for (guint i = 0; trends && i < trends->len; i++)
+    g_ptr_array_add (self->trends, kith_series_copy (trends->pdata[i]));
+  self->charts_per_page = MAX (1, (guint) ((self->content_bottom - trend_top (self)) / trend_slot_height (self)));
+  n_pages = MAX (1, (self->trends->len + self->charts_per_page - 1) / self->charts_per_page);
+  self->first_trend_page = self->pages->len;
+  for (guint i = 0; i < n_pages; i++)
+    {
+      Page *page = g_new0 (Page, 1);
+
+      page->placements = g_array_new (FALSE, FALSE, sizeof (Placement));
+      page->boxes = g_array_new (FALSE, FALSE, sizeof (BoxRect));
+      g_ptr_array_add (self->pages, page);
+    }
+}
+
+static double
+show_text (KithPlanDocument *self,
+           cairo_t          *cr,
+           Style             style,
+           const char       *text,
+           double            y)
+{
+  g_autoptr(PangoLayout) layout = create_layout (self, style, "", self->content_width);
+  PangoRectangle logical;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_extents (layout, NULL, &logical);
+  cairo_move_to (cr, self->m->margin, y);
+  pango_cairo_show_layout (cr, layout);
+  return y + (double) logical.height / PANGO_SCALE;
+}
+
+static void
+draw_trend_page (KithPlanDocument *self,
+                 cairo_t          *cr,
+                 guint             trend_page)
+{
+  KithTrendStyle style = {
+    .foreground = { 0, 0, 0, 1 }, .accent = { 0.1, 0.3, 0.7, 1 }, .background = { 1, 1, 1, 1 },
+    .font_family = FONT_FAMILY, .font_size = self->m->footer, .dark = FALSE, .selected = -1,
+  };
+  guint first = trend_page * self->charts_per_page;
+  double y = self->m->margin + self->m->footer * 2.2;
+
+  cairo_save (cr);
+  y = show_text (self, cr, STYLE_HEADING, trend_page == 0 ? _("How I am doing")
+                                                          : _("How I am doing (continued)"), y);
+  cairo_set_line_width (cr, 1.5);
+  cairo_move_to (cr, self->m->margin, y + 1.5);
+  cairo_rel_line_to (cr, self->content_width, 0);
+  cairo_stroke (cr);
+  y = trend_top (self);
+
+  if (self->trends->len == 0)
+    show_text (self, cr, STYLE_BODY, _("No scores recorded yet."), y);
+  for (guint i = first; i < self->trends->len && i < first + self->charts_per_page; i++)
+    {
+      const KithSeries *series = self->trends->pdata[i];
+      double slot = y;
+
+      y = show_text (self, cr, STYLE_SUBHEADING, series->title, y);
+      if (series->about)
+        y = show_text (self, cr, STYLE_BODY, series->about, y);
+      cairo_save (cr);
+      cairo_translate (cr, self->m->margin, y + 4);
+      kith_trend_draw (cr, series, self->content_width, TREND_CHART_HEIGHT, &style, NULL);
+      cairo_restore (cr);
+      y = slot + trend_slot_height (self);
+    }
+  cairo_restore (cr);
+}
+
 static void
 kith_plan_document_finalize (GObject *object)
 {
@@ -1493,6 +1599,7 @@ kith_plan_document_finalize (GObject *object)
   g_clear_pointer (&self->running_title, g_free);
   g_clear_pointer (&self->printed_on, g_free);
   g_clear_pointer (&self->changed_on, g_free);
+  g_clear_pointer (&self->trends, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kith_plan_document_parent_class)->finalize (object);
 }
@@ -1589,6 +1696,8 @@ kith_plan_document_new (KithCarePlan                  *plan,
   crisis_first = options ? options->crisis_first : kith_care_plan_get_crisis_first (plan);
   build (self, plan, patient, crisis_first, &printed);
   paginate (self);
+  if (options && options->include_trends)
+    add_trend_pages (self, options->trends);
   return self;
 }
 
@@ -1617,6 +1726,9 @@ kith_plan_document_draw_page (KithPlanDocument *self,
   cairo_rectangle (cr, 0, 0, self->page_width, self->page_height);
   cairo_fill (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
+
+  if (self->trends && page_nr >= self->first_trend_page)
+    draw_trend_page (self, cr, page_nr - self->first_trend_page);
 
   for (guint i = 0; i < page->boxes->len; i++)
     {

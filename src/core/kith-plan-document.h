@@ -11,6 +11,7 @@
 
 #include "kith-care-plan.h"
 #include "kith-patient.h"
+#include "kith-progress.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,8 @@ typedef struct
   gboolean    large_print;   /* body text 16 pt or more, more space */
   gboolean    crisis_first;  /* "If things go wrong" straight after the heading */
   const char *printed_on;    /* ISO date for the footer; NULL: today */
+  gboolean    include_trends; /* "How I am doing": a chart per measure on pages at the end */
+  GPtrArray  *trends;        /* KithSeries (kith_progress_list_series()), borrowed */
 } KithPlanDocumentOptions;
 
 #define KITH_TYPE_PLAN_DOCUMENT (kith_plan_document_get_type ())

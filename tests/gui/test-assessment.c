@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include "gui-test-util.h"
+
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
@@ -56,40 +58,8 @@ static char *returning_person;  /* "Gil Returntest", assessed before */
 
 /* Helpers */
 
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Iterates the main context until @condition holds, or fails the test
  * after WAIT_TIMEOUT_MS. Never sleeps. */
-#define wait_until(condition)                                                  \
-  G_STMT_START {                                                               \
-    gboolean timed_out_ = FALSE;                                               \
-    guint timeout_id_ = g_timeout_add (WAIT_TIMEOUT_MS, on_wait_timeout_cb,    \
-                                       &timed_out_);                           \
-    while (!(condition) && !timed_out_)                                        \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    if (!timed_out_)                                                           \
-      g_source_remove (timeout_id_);                                           \
-    if (!(condition))                                                          \
-      g_error ("Timed out waiting for: %s", #condition);                       \
-  } G_STMT_END
-
-static void
-flush_main_context (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (50, on_wait_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static const char *
 get_widget_text (GtkWidget *widget)
 {
@@ -296,7 +266,7 @@ press_key (Fixture         *f,
 
   g_test_message ("Key %s%s: %s; focus now on %s", state & GDK_SHIFT_MASK ? "Shift+" : "",
                   gdk_keyval_name (keyval), handled ? "handled" : "not handled", describe_focus (f));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static const char *
@@ -347,7 +317,7 @@ click (GtkWidget *button)
 {
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static KithQuestionRow *
@@ -422,7 +392,7 @@ open_record (Fixture    *f,
 
   wait_until (kith_record_page_get_patient (record_page) != NULL &&
               g_strcmp0 (kith_patient_get_id (kith_record_page_get_patient (record_page)), patient_id) == 0);
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static void
@@ -434,7 +404,7 @@ start_or_resume (Fixture *f)
   g_assert_true (gtk_widget_activate (button));
   wait_until (visible_page_is (f, "assessment") && get_assessment (f) != NULL);
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (get_view (f))));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static void
@@ -469,7 +439,7 @@ show_page_from_sidebar (Fixture    *f,
       {
         g_signal_emit_by_name (list, "row-activated", row);
         wait_until (g_strcmp0 (kith_assessment_view_get_page_name (get_view (f)), name) == 0);
-        flush_main_context ();
+        kith_test_flush_main_context ();
         return;
       }
 
@@ -520,7 +490,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_present (GTK_WINDOW (f->window));
 
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (kith_window_get_column_view (f->window))));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static void
@@ -529,7 +499,7 @@ fixture_tear_down (Fixture       *f,
 {
   if (f->window != NULL)
     gtk_window_destroy (GTK_WINDOW (f->window));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 #define SKIP_WITHOUT_DISPLAY()                     \
@@ -809,18 +779,18 @@ test_assessment_dismiss_need_needs_reason (Fixture       *f,
   /* Dismiss… asks why; dismissing without a reason is refused by the
    * core, and its words are shown right there. */
   kith_need_row_dismiss (need);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (kith_need_row_get_reason_entry (need))) ||
                  gtk_widget_is_ancestor (get_focus (f), GTK_WIDGET (kith_need_row_get_reason_entry (need))));
   kith_need_row_dismiss (need);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (kith_need_row_get_error (need), ==, "Say why this need is not being taken forward");
   wait_until (find_mapped_label (GTK_WIDGET (summary), "Say why this need is not being taken forward"));
 
   /* With a reason: dismissed, and shown as such */
   gtk_editable_set_text (kith_need_row_get_reason_entry (need), "Already seeing the talking therapies team");
   kith_need_row_dismiss (need);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   need = kith_assessment_summary_get_need_row (summary, "emotional-support");
   g_assert_nonnull (need);
   wait_until (find_mapped_label (GTK_WIDGET (need),
@@ -1062,7 +1032,7 @@ test_assessment_told_once (Fixture       *f,
   row = find_question_row (view, "risk", "crisis", "respect");
   g_assert_nonnull (row);
   g_signal_emit_by_name (kith_question_row_get_input (row), "picked", 0u);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   show_page_from_sidebar (f, "risk");
   wait_until (find_mapped_label_containing (GTK_WIDGET (row), "Was: "));
 

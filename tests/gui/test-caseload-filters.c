@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include "gui-test-util.h"
+
 #include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
@@ -41,38 +43,6 @@ static char      *store_dir;
 static KithStore *store;
 
 /* Helpers */
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(condition)                                                  \
-  G_STMT_START {                                                               \
-    gboolean timed_out_ = FALSE;                                               \
-    guint timeout_id_ = g_timeout_add (WAIT_TIMEOUT_MS, on_wait_timeout_cb,    \
-                                       &timed_out_);                           \
-    while (!(condition) && !timed_out_)                                        \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    if (!timed_out_)                                                           \
-      g_source_remove (timeout_id_);                                           \
-    if (!(condition))                                                          \
-      g_error ("Timed out waiting for: %s", #condition);                       \
-  } G_STMT_END
-
-static void
-flush_main_context (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (50, on_wait_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static const char *
 get_widget_text (GtkWidget *widget)
@@ -146,7 +116,7 @@ type_into_search (Fixture    *f,
   gtk_widget_grab_focus (GTK_WIDGET (entry));
   gtk_editable_set_text (entry, text);
   wait_until (query_is (f, *text != '\0' ? text : NULL));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 /* What the core says, for @query and the filters in @spec: the people
@@ -223,7 +193,7 @@ toggle (Fixture            *f,
 
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
   gtk_toggle_button_set_active (button, on);
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static KithRiskDialog *
@@ -296,7 +266,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_present (GTK_WINDOW (f->window));
 
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (kith_window_get_column_view (f->window))));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static void
@@ -551,13 +521,13 @@ test_filters_my_caseload (Fixture       *f,
    * the toggle turns on at once */
   gtk_editable_set_text (kith_caseload_filters_get_name_entry (get_filters (f)), "  ");
   g_signal_emit_by_name (kith_caseload_filters_get_name_save (get_filters (f)), "clicked");
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (mine)));
 
   name = g_utf8_strup (coordinator, -1);
   gtk_editable_set_text (kith_caseload_filters_get_name_entry (get_filters (f)), name);
   g_signal_emit_by_name (kith_caseload_filters_get_name_save (get_filters (f)), "clicked");
-  flush_main_context ();
+  kith_test_flush_main_context ();
   {
     g_autofree char *stored = g_settings_get_string (f->settings, "my-name");
 
@@ -683,7 +653,7 @@ test_filters_override_tier (Fixture       *f,
   /* Nothing to take back yet */
   g_assert_null (find_mapped_label (GTK_WIDGET (record_page), "Use Computed Tier…"));
   gtk_widget_activate_action (GTK_WIDGET (record_page), "patient.use-computed-tier", NULL);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_null (find_risk_dialog ());
 
   /* The dialog: no saving without a reason */

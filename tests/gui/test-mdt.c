@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include "gui-test-util.h"
+
 #include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
@@ -34,38 +36,6 @@ static KithStore *store;
 static char      *ann, *dot, *fay, *gus, *hal;
 
 /* Helpers */
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(condition)                                                  \
-  G_STMT_START {                                                               \
-    gboolean timed_out_ = FALSE;                                               \
-    guint timeout_id_ = g_timeout_add (WAIT_TIMEOUT_MS, on_wait_timeout_cb,    \
-                                       &timed_out_);                           \
-    while (!(condition) && !timed_out_)                                        \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    if (!timed_out_)                                                           \
-      g_source_remove (timeout_id_);                                           \
-    if (!(condition))                                                          \
-      g_error ("Timed out waiting for: %s", #condition);                       \
-  } G_STMT_END
-
-static void
-flush_main_context (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (50, on_wait_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static GLogWriterOutput
 log_writer (GLogLevelFlags   log_level,
@@ -354,7 +324,7 @@ test_run_meeting (void)
   /* A new meeting of my team on 3 February */
   gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_ancestor (GTK_WIDGET (kith_meetings_page_get_new_calendar (page)),
                                                              GTK_TYPE_MENU_BUTTON)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (gtk_editable_get_text (kith_meetings_page_get_new_team_entry (page)), ==, TEAM);
   gtk_calendar_select_day (kith_meetings_page_get_new_calendar (page), meeting_day);
   click (kith_meetings_page_get_create_button (page));
@@ -369,7 +339,7 @@ test_run_meeting (void)
   agenda_list = kith_meetings_page_get_agenda_list (page);
   g_assert_cmpuint (n_rows (agenda_list), ==, 0);
   click (kith_meetings_page_get_build_button (page));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpuint (n_rows (agenda_list), ==, 4);
   g_assert_cmpstr (row_title (agenda_list, 0), ==, "QUILL, Ann");
   g_assert_cmpstr (row_subtitle (agenda_list, 0), ==, "New referral waiting for triage");
@@ -383,20 +353,20 @@ test_run_meeting (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kith_meetings_page_get_left_off_label (page))));
   /* Built again: no one twice */
   click (kith_meetings_page_get_build_button (page));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpuint (n_rows (agenda_list), ==, 4);
 
   /* Ann down one with her button; Hal up one with Alt+Up */
   click (find_icon_button (GTK_WIDGET (gtk_list_box_get_row_at_index (agenda_list, 0)), "go-down-symbolic"));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (row_title (agenda_list, 0), ==, "QADIR, Dot");
   g_assert_cmpstr (row_title (agenda_list, 1), ==, "QUILL, Ann");
   g_assert_false (gtk_widget_get_sensitive (find_icon_button (GTK_WIDGET (gtk_list_box_get_row_at_index (agenda_list, 0)),
                                                               "go-up-symbolic")));
   gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (agenda_list, 3)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_true (gtk_widget_activate_action (page_widget, "meeting.move-up", NULL));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (row_title (agenda_list, 2), ==, "QUENTIN, Hal");
   g_assert_cmpstr (row_title (agenda_list, 3), ==, "QUAYLE, Fay");
   /* The order is saved as it changes. */
@@ -415,18 +385,18 @@ test_run_meeting (void)
   g_signal_emit_by_name (kith_meetings_page_get_attendee_entry (page), "apply");
   gtk_editable_set_text (kith_meetings_page_get_attendee_entry (page), "Ama Owusu (District nurse)");
   g_signal_emit_by_name (kith_meetings_page_get_attendee_entry (page), "apply");
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (gtk_editable_get_text (kith_meetings_page_get_attendee_entry (page)), ==, "");
   g_assert_cmpstr (row_title (attendance_list, 1), ==, "Sam Reid (Social worker)");
   g_assert_cmpstr (row_title (attendance_list, 2), ==, "Ama Owusu (District nurse)");
   g_assert_true (gtk_check_button_get_active (find_check (GTK_WIDGET (gtk_list_box_get_row_at_index (attendance_list, 0)))));
   g_assert_false (gtk_check_button_get_active (find_check (GTK_WIDGET (gtk_list_box_get_row_at_index (attendance_list, 1)))));
   gtk_check_button_set_active (find_check (GTK_WIDGET (gtk_list_box_get_row_at_index (attendance_list, 1))), TRUE);
-  flush_main_context ();
+  kith_test_flush_main_context ();
 
   /* Dot: a note and an action, through the widgets */
   g_assert_true (gtk_widget_activate (GTK_WIDGET (gtk_list_box_get_row_at_index (agenda_list, 0))));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (gtk_editable_get_text (kith_meetings_page_get_action_owner_entry (page)), ==, ME);
   g_signal_connect (page, "open-person", G_CALLBACK (on_open_person_cb), &opened);
   click (find_button_labelled (page_widget, "_Open Record"));
@@ -437,7 +407,7 @@ test_run_meeting (void)
   gtk_editable_set_text (kith_meetings_page_get_action_text_entry (page), "Ask the falls team to visit this week");
   gtk_calendar_select_day (kith_meetings_page_get_due_calendar (page), due_day);
   click (kith_meetings_page_get_add_action_button (page));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (gtk_editable_get_text (kith_meetings_page_get_action_text_entry (page)), ==, "");
   g_assert_cmpstr (row_title (kith_meetings_page_get_actions_list (page), 0), ==, "Ask the falls team to visit this week");
   g_assert_cmpstr (row_subtitle (kith_meetings_page_get_actions_list (page), 0), ==,
@@ -448,7 +418,7 @@ test_run_meeting (void)
   gtk_editable_set_text (kith_meetings_page_get_action_owner_entry (page), "");
   gtk_editable_set_text (kith_meetings_page_get_action_text_entry (page), "Something");
   click (kith_meetings_page_get_add_action_button (page));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_nonnull (strstr (row_subtitle (agenda_list, 0), "1 action agreed"));
 
   /* Finish, after saying yes */
@@ -456,7 +426,7 @@ test_run_meeting (void)
   wait_until ((dialog = find_message_dialog ()) != NULL);
   adw_message_dialog_response (dialog, "finish");
   wait_until (kith_meeting_get_status (kith_meetings_page_get_meeting (page)) == KITH_MEETING_FINISHED);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_false (gtk_widget_get_sensitive (kith_meetings_page_get_build_button (page)));
   g_assert_false (gtk_widget_get_sensitive (kith_meetings_page_get_finish_button (page)));
   g_assert_true (gtk_widget_get_sensitive (kith_meetings_page_get_export_button (page)));
@@ -522,7 +492,7 @@ test_run_meeting (void)
   gtk_window_set_child (GTK_WINDOW (window), tasks_widget);
   g_assert_cmpstr (kith_tasks_page_get_state (tasks_page), ==, "no-name");
   g_object_set (tasks_page, "store", store, "my-name", ME, NULL);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (kith_tasks_page_get_state (tasks_page), ==, "tasks");
   g_assert_cmpuint (g_list_model_get_n_items (kith_tasks_page_get_model (tasks_page)), ==, 1);
   {
@@ -535,7 +505,7 @@ test_run_meeting (void)
   }
   g_signal_connect (tasks_page, "open-person", G_CALLBACK (on_open_person_cb), &opened);
   gtk_widget_activate_action (kith_tasks_page_get_list_view (tasks_page), "list.activate-item", "u", 0);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (opened, ==, dot);
   /* Ticked in the list */
   {
@@ -554,7 +524,7 @@ test_run_meeting (void)
   g_assert_cmpstr (kith_care_plan_get_last_edited_by (plan), ==, ME);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_free (opened);
 }
 

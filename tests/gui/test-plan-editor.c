@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include "gui-test-util.h"
+
 #include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
@@ -41,57 +43,6 @@ typedef struct
 static gboolean have_display;
 
 /* Helpers */
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(condition)                                                  \
-  G_STMT_START {                                                               \
-    gboolean timed_out_ = FALSE;                                               \
-    guint timeout_id_ = g_timeout_add (WAIT_TIMEOUT_MS, on_wait_timeout_cb,    \
-                                       &timed_out_);                           \
-    while (!(condition) && !timed_out_)                                        \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    if (!timed_out_)                                                           \
-      g_source_remove (timeout_id_);                                           \
-    if (!(condition))                                                          \
-      g_error ("Timed out waiting for: %s", #condition);                       \
-  } G_STMT_END
-
-static void
-flush_main_context (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (50, on_wait_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* A mapped label under @widget showing exactly @text */
-static GtkWidget *
-find_mapped_label (GtkWidget  *widget,
-                   const char *text)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return NULL;
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_mapped_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static void
 collect_widgets (GtkWidget *widget,
@@ -151,7 +102,7 @@ press_shortcut (Fixture    *f,
               g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
                                                            GTK_SHORTCUT_ACTION_EXCLUSIVE,
                                                            GTK_WIDGET (f->editor), NULL));
-              flush_main_context ();
+              kith_test_flush_main_context ();
               return;
             }
         }
@@ -203,10 +154,10 @@ type_and_enter (GtkWindow  *window,
 
   g_assert_true (GTK_IS_EDITABLE (focus));
   gtk_editable_set_text (GTK_EDITABLE (focus), text);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_true (GTK_IS_TEXT (focus));
   g_signal_emit_by_name (focus, "activate");   /* Enter */
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static void
@@ -295,7 +246,7 @@ open_editor (Fixture *f)
   adw_window_set_content (ADW_WINDOW (f->window), GTK_WIDGET (f->editor));
   gtk_window_present (f->window);
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->editor)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static void
@@ -305,7 +256,7 @@ close_editor (Fixture *f)
     gtk_window_destroy (f->window);
   f->window = NULL;
   f->editor = NULL;
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static void
@@ -371,20 +322,20 @@ record_shared_decision (Fixture *f)
 
   /* The need is listed, with no decision yet. */
   wait_until ((need_row = find_need_row (f, NEED_TITLE)) != NULL);
-  g_assert_nonnull (find_mapped_label (need_row, "No shared decision yet"));
+  g_assert_nonnull (kith_test_find_mapped_label (need_row, "No shared decision yet"));
   g_signal_emit_by_name (kith_plan_editor_get_needs_list (f->editor), "row-activated", need_row);
 
   wait_until ((dialog = (KithPlanDecisionDialog *) find_toplevel (KITH_TYPE_PLAN_DECISION_DIALOG, NULL)) != NULL);
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 
   /* Ask 3 Questions stays in view; the options are there, in plain words. */
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "1. What are my options?"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog),
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), "1. What are my options?"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog),
                                        "2. What are the possible benefits and risks of those options?"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog),
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog),
                                        "3. How can we make a decision together that is right for me?"));
-  g_assert_nonnull (find_mapped_label (kith_plan_decision_dialog_get_options_group (dialog), first->title));
+  g_assert_nonnull (kith_test_find_mapped_label (kith_plan_decision_dialog_get_options_group (dialog), first->title));
 
   set_text_view (kith_plan_decision_dialog_get_what_matters_view (dialog),
                  "Not having to fill in the forms on my own");
@@ -392,7 +343,7 @@ record_shared_decision (Fixture *f)
   adw_combo_row_set_selected (kith_plan_decision_dialog_get_choice_row (dialog, "certainty"), 2);
   gtk_editable_set_text (GTK_EDITABLE (kith_plan_decision_dialog_get_carer_row (dialog)), "Daniel Smith, son");
   adw_combo_row_set_selected (kith_plan_decision_dialog_get_choice_row (dialog, "agreed"), 1);
-  flush_main_context ();
+  kith_test_flush_main_context ();
 
   /* collaboRATE, after agreeing: every effort was made, three times. */
   for (guint item = 0; item < 3; item++)
@@ -403,8 +354,8 @@ record_shared_decision (Fixture *f)
       gtk_widget_activate (GTK_WIDGET (button));
       wait_until (gtk_toggle_button_get_active (button));
     }
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "4: every effort was made"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "0: no effort was made"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), "4: every effort was made"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), "0: no effort was made"));
 
   weak = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
@@ -415,7 +366,7 @@ record_shared_decision (Fixture *f)
 
   /* The need now says what was agreed. */
   agreed = g_strdup_printf ("Agreed: %s", first->title);
-  wait_until (find_mapped_label (GTK_WIDGET (kith_plan_editor_get_needs_list (f->editor)), agreed));
+  wait_until (kith_test_find_mapped_label (GTK_WIDGET (kith_plan_editor_get_needs_list (f->editor)), agreed));
 }
 
 static void
@@ -431,8 +382,8 @@ add_goal_and_action (Fixture *f)
   g_assert_true (focus_is_inside (f->window, GTK_WIDGET (kith_plan_editor_get_new_action_row (f->editor))));
   type_and_enter (f->window, ACTION_TEXT);
 
-  wait_until (find_mapped_label (GTK_WIDGET (kith_plan_editor_get_goals_list (f->editor)), GOAL_TEXT));
-  wait_until (find_mapped_label (GTK_WIDGET (kith_plan_editor_get_actions_list (f->editor)), ACTION_TEXT));
+  wait_until (kith_test_find_mapped_label (GTK_WIDGET (kith_plan_editor_get_goals_list (f->editor)), GOAL_TEXT));
+  wait_until (kith_test_find_mapped_label (GTK_WIDGET (kith_plan_editor_get_actions_list (f->editor)), ACTION_TEXT));
   g_assert_true (kith_plan_editor_get_has_changes (f->editor));
 }
 
@@ -443,7 +394,7 @@ wait_for_message_dialog (GtkWindow *except)
 
   wait_until ((dialog = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG, except)) != NULL &&
               gtk_widget_get_mapped (GTK_WIDGET (dialog)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   return dialog;
 }
 
@@ -474,7 +425,7 @@ agree_is_refused_without_coordinator (Fixture *f)
   g_assert_nonnull (strstr (message_body (dialog), "co-ordinator"));
   g_assert_nonnull (strstr (message_body (dialog), "crisis"));
   g_assert_null (strstr (message_body (dialog), "goal"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), message_body (dialog)));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), message_body (dialog)));
   respond (dialog, "close");
   g_assert_cmpint (kith_care_plan_get_state (kith_plan_editor_get_plan (f->editor)), ==, KITH_PLAN_DRAFT);
 }
@@ -493,7 +444,7 @@ add_coordinator_and_crisis_contact (Fixture *f)
   /* "Add someone to call": a new contact, its name ready to type. */
   g_signal_emit_by_name (kith_plan_editor_get_contacts_list (f->editor), "row-activated",
                          kith_plan_editor_get_add_contact_row (f->editor));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   contact_row = gtk_widget_get_first_child (GTK_WIDGET (kith_plan_editor_get_contacts_list (f->editor)));
   g_assert_true (ADW_IS_EXPANDER_ROW (contact_row));
   collect_widgets (contact_row, ADW_TYPE_ENTRY_ROW, entries);
@@ -504,7 +455,7 @@ add_coordinator_and_crisis_contact (Fixture *f)
   gtk_editable_set_text (GTK_EDITABLE (entries->pdata[2]), "any hour");
   set_text_view (kith_plan_editor_get_crisis_actions_view (f->editor),
                  "Ring Daniel first. If he is not there, ring 111, day or night.");
-  flush_main_context ();
+  kith_test_flush_main_context ();
 
   g_assert_null (kith_care_plan_check_agreement (kith_plan_editor_get_plan (f->editor)));
 }
@@ -517,9 +468,9 @@ agree_with_the_person (Fixture *f)
   gtk_widget_activate_action (GTK_WIDGET (f->editor), "plan.agree", NULL);
   wait_until ((dialog = (KithPlanAgreeDialog *) find_toplevel (KITH_TYPE_PLAN_AGREE_DIALOG, NULL)) != NULL &&
               gtk_widget_get_mapped (GTK_WIDGET (dialog)));
-  flush_main_context ();
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "Who agreed?"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "How?"));
+  kith_test_flush_main_context ();
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), "Who agreed?"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), "How?"));
   /* The person's own name is there already. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kith_plan_agree_dialog_get_name_row (dialog))), ==,
                    "Peggy Smith");
@@ -534,7 +485,7 @@ agree_with_the_person (Fixture *f)
   g_assert_cmpstr (kith_plan_agree_dialog_get_how (dialog), ==, "by phone");
   respond (ADW_MESSAGE_DIALOG (dialog), "agree");
 
-  wait_until (find_mapped_label (GTK_WIDGET (f->editor), "Agreed"));
+  wait_until (kith_test_find_mapped_label (GTK_WIDGET (f->editor), "Agreed"));
   g_assert_false (kith_plan_editor_get_has_changes (f->editor));
 }
 
@@ -610,25 +561,25 @@ check_history (Fixture *f)
   press_shortcut (f, "<Control>h");
   wait_until ((history = (KithPlanHistory *) find_toplevel (KITH_TYPE_PLAN_HISTORY, NULL)) != NULL &&
               gtk_widget_get_mapped (GTK_WIDGET (history)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 
   list = kith_plan_history_get_versions_list (history);
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row; row = gtk_widget_get_next_sibling (row))
     n_rows++;
   g_assert_cmpuint (n_rows, ==, versions->len);
   newest = g_strdup_printf ("Version %u · Agreed", versions->len);
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (list), newest));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (list), newest));
 
   /* The newest against the one before: the goal and the agreement, in words. */
   wait_until (gtk_widget_get_first_child (GTK_WIDGET (kith_plan_history_get_changes_list (history))) != NULL);
   {
     g_autofree char *added = g_strdup_printf ("Added: %s", GOAL_TEXT);
-    wait_until (find_mapped_label (GTK_WIDGET (kith_plan_history_get_changes_list (history)), added));
+    wait_until (kith_test_find_mapped_label (GTK_WIDGET (kith_plan_history_get_changes_list (history)), added));
   }
 
   /* The first version: the plan started, with the shared decision. */
   gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, n_rows - 1));
-  wait_until (find_mapped_label (GTK_WIDGET (kith_plan_history_get_changes_list (history)), "Plan started"));
+  wait_until (kith_test_find_mapped_label (GTK_WIDGET (kith_plan_history_get_changes_list (history)), "Plan started"));
 
   weak = history;
   g_object_add_weak_pointer (G_OBJECT (history), &weak);
@@ -684,9 +635,9 @@ test_plan_editor_new_plan_to_agreed (Fixture       *f,
   SKIP_WITHOUT_DISPLAY ();
 
   /* A new draft, said plainly. */
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (f->editor), "New plan — not saved yet"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (f->editor), "Draft"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (f->editor), "Care and support plan for Peggy Smith"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (f->editor), "New plan — not saved yet"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (f->editor), "Draft"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (f->editor), "Care and support plan for Peggy Smith"));
 
   record_shared_decision (f);
   add_goal_and_action (f);
@@ -731,7 +682,7 @@ test_plan_editor_conflict_keeps_edits (Fixture       *f,
       kith_care_plan_get_last_updated (kith_plan_editor_get_plan (f->editor)));
     g_autofree char *header = g_strdup_printf ("Version 1 · last edited by %s on %s", EDITOR_NAME, when);
 
-    wait_until (find_mapped_label (GTK_WIDGET (f->editor), header));
+    wait_until (kith_test_find_mapped_label (GTK_WIDGET (f->editor), header));
   }
 
   /* ...and changed in another window meanwhile. */
@@ -752,7 +703,7 @@ test_plan_editor_conflict_keeps_edits (Fixture       *f,
   dialog = wait_for_message_dialog (NULL);
   g_test_message ("Conflict: %s", message_body (dialog));
   g_assert_nonnull (strstr (message_body (dialog), "What matters to me"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "Reload Theirs"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), "Reload Theirs"));
 
   /* Keep editing: nothing typed is lost. */
   respond (dialog, "keep");
@@ -762,7 +713,7 @@ test_plan_editor_conflict_keeps_edits (Fixture       *f,
 
   /* Reload theirs: their words on screen. */
   gtk_widget_activate_action (GTK_WIDGET (f->editor), "plan.reload", NULL);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (kith_care_plan_get_what_matters (kith_plan_editor_get_plan (f->editor)), ==,
                    "Staying in my own home");
   g_assert_false (kith_plan_editor_get_has_changes (f->editor));
@@ -830,8 +781,8 @@ test_plan_editor_overdue_and_delete (Fixture       *f,
   open_editor (f);
 
   /* The late action and the late review stand out, in words. */
-  wait_until (find_mapped_label (GTK_WIDGET (kith_plan_editor_get_actions_list (f->editor)), "Overdue"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (f->editor), "Review overdue"));
+  wait_until (kith_test_find_mapped_label (GTK_WIDGET (kith_plan_editor_get_actions_list (f->editor)), "Overdue"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (f->editor), "Review overdue"));
 
   /* Delete on the focused goal asks first. */
   goal_row = gtk_widget_get_first_child (GTK_WIDGET (kith_plan_editor_get_goals_list (f->editor)));
@@ -872,8 +823,8 @@ test_plan_editor_print_options (Fixture       *f,
       gtk_widget_activate_action (GTK_WIDGET (f->editor), actions[i], NULL);
       dialog = wait_for_message_dialog (NULL);
       g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, headings[i]);
-      g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "Large print"));
-      g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "Crisis section first"));
+      g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), "Large print"));
+      g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), "Crisis section first"));
       kith_plan_print_options_dialog_get (dialog, &large_print, &crisis_first);
       g_assert_false (large_print);
       g_assert_true (crisis_first);
@@ -1036,12 +987,12 @@ test_plan_editor_screenshot (Fixture       *f,
   adw_window_set_content (ADW_WINDOW (f->window), box);
   gtk_window_present (f->window);
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->editor)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 
   /* The goals and actions. */
   {
     gtk_widget_activate_action (GTK_WIDGET (f->editor), "plan.add-goal", NULL);
-    flush_main_context ();
+    kith_test_flush_main_context ();
     {
       GtkWidget *goals = GTK_WIDGET (kith_plan_editor_get_goals_list (f->editor));
       GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (goals, GTK_TYPE_SCROLLED_WINDOW));
@@ -1055,7 +1006,7 @@ test_plan_editor_screenshot (Fixture       *f,
     gtk_widget_grab_focus (GTK_WIDGET (kith_plan_editor_get_needs_list (f->editor)));
   }
   for (guint i = 0; i < 20; i++)
-    flush_main_context ();
+    kith_test_flush_main_context ();
 
   save_widget_png (box, path);
 
@@ -1072,7 +1023,7 @@ test_plan_editor_screenshot (Fixture       *f,
       collect_widgets (kith_plan_decision_dialog_get_options_group (dialog), ADW_TYPE_EXPANDER_ROW, expanders);
       adw_expander_row_set_expanded (expanders->pdata[0], TRUE);
       for (guint i = 0; i < 20; i++)
-        flush_main_context ();
+        kith_test_flush_main_context ();
       save_widget_png (adw_window_get_content (ADW_WINDOW (dialog)), g_getenv ("KITH_PLAN_SCREENSHOT_DECISION"));
       gtk_window_destroy (GTK_WINDOW (dialog));
     }
@@ -1089,7 +1040,7 @@ test_plan_editor_screenshot (Fixture       *f,
       wait_until ((history = (KithPlanHistory *) find_toplevel (KITH_TYPE_PLAN_HISTORY, NULL)) != NULL &&
                   gtk_widget_get_mapped (GTK_WIDGET (history)));
       for (guint i = 0; i < 20; i++)
-        flush_main_context ();
+        kith_test_flush_main_context ();
       save_widget_png (adw_window_get_content (ADW_WINDOW (history)), g_getenv ("KITH_PLAN_SCREENSHOT_HISTORY"));
       gtk_window_destroy (GTK_WINDOW (history));
     }

@@ -19,6 +19,8 @@
 
 #include "config.h"
 
+#include "gui-test-util.h"
+
 #include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
@@ -41,57 +43,6 @@ typedef struct
 static gboolean have_display;
 
 /* Helpers */
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(condition)                                                  \
-  G_STMT_START {                                                               \
-    gboolean timed_out_ = FALSE;                                               \
-    guint timeout_id_ = g_timeout_add (WAIT_TIMEOUT_MS, on_wait_timeout_cb,    \
-                                       &timed_out_);                           \
-    while (!(condition) && !timed_out_)                                        \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    if (!timed_out_)                                                           \
-      g_source_remove (timeout_id_);                                           \
-    if (!(condition))                                                          \
-      g_error ("Timed out waiting for: %s", #condition);                       \
-  } G_STMT_END
-
-static void
-flush_main_context (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (50, on_wait_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* A mapped label under @widget showing exactly @text */
-static GtkWidget *
-find_mapped_label (GtkWidget  *widget,
-                   const char *text)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return NULL;
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_mapped_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* The visible toplevel of @type, or NULL */
 static GtkWindow *
@@ -121,7 +72,7 @@ click (GtkButton *button)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (button)));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
   g_signal_emit_by_name (button, "clicked");
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 /* Clicks @button in @window, which then goes away */
@@ -160,7 +111,7 @@ press_shortcut (GtkWidget  *widget,
             {
               g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
                                                            GTK_SHORTCUT_ACTION_EXCLUSIVE, widget, NULL));
-              flush_main_context ();
+              kith_test_flush_main_context ();
               return;
             }
         }
@@ -176,7 +127,7 @@ open_intake (Fixture *f)
   click (kith_referrals_page_get_new_button (f->page));
   wait_until ((dialog = (KithReferralDialog *) find_toplevel (KITH_TYPE_REFERRAL_DIALOG)) != NULL &&
               gtk_widget_get_mapped (GTK_WIDGET (dialog)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   return dialog;
 }
 
@@ -188,7 +139,7 @@ open_triage (GtkButton *button)
   click (button);
   wait_until ((dialog = (KithTriageDialog *) find_toplevel (KITH_TYPE_TRIAGE_DIALOG)) != NULL &&
               gtk_widget_get_mapped (GTK_WIDGET (dialog)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   return dialog;
 }
 
@@ -202,7 +153,7 @@ respond (AdwMessageDialog *dialog,
   gtk_window_close (GTK_WINDOW (dialog));
   g_object_unref (dialog);
   wait_until (find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL);
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static GtkListBoxRow *
@@ -233,7 +184,7 @@ select_row_for (Fixture    *f,
       if (g_strcmp0 (referral->patient_id, patient_id) == 0)
         {
           gtk_list_box_select_row (kith_referrals_page_get_list (f->page), row_at (f, i));
-          flush_main_context ();
+          kith_test_flush_main_context ();
           g_assert_cmpstr (kith_referrals_page_get_selected (f->page)->patient_id, ==, patient_id);
           return;
         }
@@ -333,7 +284,7 @@ fixture_set_up (Fixture       *f,
   adw_window_set_content (ADW_WINDOW (f->window), GTK_WIDGET (f->page));
   gtk_window_present (f->window);
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (f->page)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static void
@@ -348,7 +299,7 @@ fixture_tear_down (Fixture       *f,
   f->window = NULL;
   f->page = NULL;
   if (have_display)
-    flush_main_context ();
+    kith_test_flush_main_context ();
   g_clear_object (&f->store);
   if (f->dir != NULL)
     {
@@ -388,7 +339,7 @@ refer_new_person (Fixture *f)
 
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (add)));
   gtk_check_button_set_active (kith_referral_dialog_get_new_check (dialog), TRUE);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kith_referral_dialog_get_given_row (dialog))));
   gtk_editable_set_text (kith_referral_dialog_get_given_row (dialog), "Siobhán");
   gtk_editable_set_text (kith_referral_dialog_get_family_row (dialog), "O'Brien");
@@ -397,23 +348,23 @@ refer_new_person (Fixture *f)
   /* One digit wrong: said at once, under the field */
   wrong[3] = wrong[3] == '9' ? '0' : wrong[3] + 1;
   gtk_editable_set_text (kith_referral_dialog_get_nhs_row (dialog), wrong);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_test_message ("NHS number message: %s", gtk_label_get_text (message));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (message)));
   g_assert_nonnull (strstr (gtk_label_get_text (message), "check digit"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), gtk_label_get_text (message)));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), gtk_label_get_text (message)));
 
   adw_combo_row_set_selected (kith_referral_dialog_get_source_row (dialog), KITH_REFERRAL_SOURCE_HOSPITAL);
   gtk_editable_set_text (kith_referral_dialog_get_referrer_row (dialog), "Dr Okafor, Ward 7");
   adw_combo_row_set_selected (kith_referral_dialog_get_urgency_row (dialog), KITH_REFERRAL_URGENT);
   gtk_text_buffer_set_text (kith_referral_dialog_get_reason_buffer (dialog),
                             "Going home tomorrow after a fall; lives alone, no package of care", -1);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (add)));    /* the NHS number */
 
   gtk_editable_set_text (kith_referral_dialog_get_nhs_row (dialog), "401 023 2137");
   gtk_editable_set_text (kith_referral_dialog_get_nhs_row (dialog), nhs);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (message)));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (add)));
 
@@ -437,8 +388,8 @@ refer_new_person (Fixture *f)
 
   /* In the inbox, urgent in words */
   wait_until (n_rows (f) == 1);
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (row_at (f, 0)), "Urgent"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (row_at (f, 0)), "Just now"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (row_at (f, 0)), "Urgent"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (row_at (f, 0)), "Just now"));
   g_assert_cmpstr (kith_referrals_page_get_tab_label (f->page, KITH_REFERRALS_SHOW_WAITING), ==, "_Waiting (1)");
   return patient_id;
 }
@@ -460,11 +411,11 @@ refer_existing_person (Fixture *f)
   gtk_editable_set_text (kith_referral_dialog_get_search_entry (dialog), "smi");
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (results)) && gtk_list_box_get_row_at_index (results, 0) != NULL);
   first = gtk_list_box_get_row_at_index (results, 0);
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (first), "SMITH, Margaret"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (first), "SMITH, Margaret"));
   g_signal_emit_by_name (results, "row-activated", first);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpstr (kith_referral_dialog_get_patient_id (dialog), ==, f->smith_id);
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "Chosen: SMITH, Margaret"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), "Chosen: SMITH, Margaret"));
 
   adw_combo_row_set_selected (kith_referral_dialog_get_source_row (dialog), KITH_REFERRAL_SOURCE_FAMILY);
   gtk_editable_set_text (kith_referral_dialog_get_referrer_row (dialog), "Daniel Smith (son)");
@@ -473,7 +424,7 @@ refer_existing_person (Fixture *f)
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (kith_referral_dialog_get_add_button (dialog))));
   gtk_text_buffer_set_text (kith_referral_dialog_get_reason_buffer (dialog),
                             "Mum is forgetting her tablets and not eating", -1);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   click_to_close (kith_referral_dialog_get_add_button (dialog), dialog);
 
   referral = only_referral_for (f, f->smith_id);
@@ -508,7 +459,7 @@ test_referrals_intake_and_triage (Fixture       *f,
 
   g_assert_cmpstr (gtk_label_get_text (kith_referrals_page_get_times_label (f->page)), ==,
                    "No referrals received this month");
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (f->page), "No Referrals Waiting"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (f->page), "No Referrals Waiting"));
 
   obrien_id = refer_new_person (f);
   refer_existing_person (f);
@@ -516,7 +467,7 @@ test_referrals_intake_and_triage (Fixture       *f,
   /* Urgent first, though it came later */
   g_assert_cmpstr (kith_referrals_page_get_row_referral (f->page, row_at (f, 0))->patient_id, ==, obrien_id);
   g_assert_cmpstr (kith_referrals_page_get_row_referral (f->page, row_at (f, 1))->patient_id, ==, f->smith_id);
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (row_at (f, 1)), "Routine"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (row_at (f, 1)), "Routine"));
 
   /* Accept the urgent one: the co-ordinator offered is the professional */
   select_row_for (f, obrien_id);
@@ -547,7 +498,7 @@ test_referrals_intake_and_triage (Fixture       *f,
   respond (ADW_MESSAGE_DIALOG (dialog), "request");
   g_assert_cmpint (state_of (f, f->smith_id), ==, KITH_REFERRAL_INFO_REQUESTED);
   wait_until (n_rows (f) == 0);
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (f->page), "No Referrals Waiting"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (f->page), "No Referrals Waiting"));
 
   kith_referrals_page_set_showing (f->page, KITH_REFERRALS_SHOW_INFO_REQUESTED);
   wait_until (n_rows (f) == 1);
@@ -601,7 +552,7 @@ test_referrals_escape_cancels (Fixture       *f,
   gtk_check_button_set_active (kith_referral_dialog_get_new_check (dialog), TRUE);
   gtk_editable_set_text (kith_referral_dialog_get_family_row (dialog), "Jones");
   gtk_text_buffer_set_text (kith_referral_dialog_get_reason_buffer (dialog), "Lonely", -1);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (kith_referral_dialog_get_add_button (dialog))));
   {
     gpointer weak = dialog;
@@ -641,7 +592,7 @@ test_referrals_duplicate_shown (Fixture       *f,
   gtk_editable_set_text (kith_referral_dialog_get_family_row (dialog), "Taylor");
   gtk_editable_set_text (kith_referral_dialog_get_nhs_row (dialog), nhs);
   gtk_text_buffer_set_text (kith_referral_dialog_get_reason_buffer (dialog), "Frailty review", -1);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   click (kith_referral_dialog_get_add_button (dialog));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_test_message ("Shown: %s", gtk_label_get_text (error_label));
@@ -744,12 +695,12 @@ test_referrals_screenshot (Fixture       *f,
   wait_until (gtk_widget_get_mapped (page));
   gtk_list_box_select_row (kith_referrals_page_get_list (f->page), row_at (f, 1));
   for (guint i = 0; i < 20; i++)
-    flush_main_context ();
+    kith_test_flush_main_context ();
   save_widget_png (box, dir, "referrals-inbox.png");
 
   triage = open_triage (kith_referrals_page_get_accept_button (f->page));
   for (guint i = 0; i < 10; i++)
-    flush_main_context ();
+    kith_test_flush_main_context ();
   save_widget_png (GTK_WIDGET (triage), dir, "referrals-accept.png");
   respond (ADW_MESSAGE_DIALOG (triage), "cancel");
 
@@ -760,7 +711,7 @@ test_referrals_screenshot (Fixture       *f,
   gtk_editable_set_text (kith_referral_dialog_get_birth_row (intake), "02/11/1936");
   gtk_editable_set_text (kith_referral_dialog_get_nhs_row (intake), "943 476 5918");
   for (guint i = 0; i < 10; i++)
-    flush_main_context ();
+    kith_test_flush_main_context ();
   save_widget_png (GTK_WIDGET (intake), dir, "referrals-intake.png");
   gtk_window_close (GTK_WINDOW (intake));
   wait_until (find_toplevel (KITH_TYPE_REFERRAL_DIALOG) == NULL);

@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include "gui-test-util.h"
+
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -57,35 +59,13 @@ static gboolean have_display;
 
 /* Helpers */
 
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(condition)                                                  \
-  G_STMT_START {                                                               \
-    gboolean timed_out_ = FALSE;                                               \
-    guint timeout_id_ = g_timeout_add (WAIT_TIMEOUT_MS, on_wait_timeout_cb,    \
-                                       &timed_out_);                           \
-    while (!(condition) && !timed_out_)                                        \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    if (!timed_out_)                                                           \
-      g_source_remove (timeout_id_);                                           \
-    if (!(condition))                                                          \
-      g_error ("Timed out waiting for: %s", #condition);                       \
-  } G_STMT_END
-
 /* Lets the main loop run for @ms: for checking that something does NOT happen */
 static void
 run_for (guint ms)
 {
   gboolean done = FALSE;
 
-  g_timeout_add (ms, on_wait_timeout_cb, &done);
+  g_timeout_add (ms, kith_test_wait_timeout_cb, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
 }
@@ -94,24 +74,6 @@ static void
 flush_main_context (void)
 {
   run_for (50);
-}
-
-static GtkWidget *
-find_mapped_label (GtkWidget  *widget,
-                   const char *text)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return NULL;
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_mapped_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* A label that would show: visible, and all its ancestors visible. */
@@ -624,7 +586,7 @@ test_sync_conflict (Fixture       *f,
   wait_until (kith_sync_client_get_conflicts (client (f)) == 1 && !kith_sync_client_get_syncing (client (f)));
   g_assert_cmpstr (kith_sync_indicator_get_title (indicator (f)), ==, "1 change needs a decision");
   /* A toast says so, with a way to it */
-  wait_until (find_mapped_label (GTK_WIDGET (f->window), "1 change needs your decision") != NULL);
+  wait_until (kith_test_find_mapped_label (GTK_WIDGET (f->window), "1 change needs your decision") != NULL);
 
   /* The popover offers the way out. (It is read here without popping it
    * up: GTK 4.8 under Xvfb may log a critical when a popover opens while a
@@ -649,11 +611,11 @@ test_sync_conflict (Fixture       *f,
   g_assert_cmpuint (kith_conflicts_dialog_get_n_cards (dialog), ==, 1);
   card = kith_conflicts_dialog_get_card (dialog, 0);
   g_assert_cmpuint (kith_conflict_card_get_n_fields (card), ==, 1);
-  wait_until (find_mapped_label (GTK_WIDGET (card), "Medicines review") != NULL);
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (card), "Your version"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (card), "Practice server’s version"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (card), mine));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (card), theirs));
+  wait_until (kith_test_find_mapped_label (GTK_WIDGET (card), "Medicines review") != NULL);
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (card), "Your version"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (card), "Practice server’s version"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (card), mine));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (card), theirs));
 
   /* Nothing is decided until every difference has a side */
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (kith_conflict_card_get_use_choices_button (card))));
@@ -673,7 +635,7 @@ test_sync_conflict (Fixture       *f,
 
   g_signal_emit_by_name (kith_conflict_card_get_use_choices_button (card), "clicked");
   g_assert_cmpuint (kith_conflicts_dialog_get_n_cards (dialog), ==, 0);
-  wait_until (find_mapped_label (GTK_WIDGET (dialog), "Nothing Left to Decide") != NULL);
+  wait_until (kith_test_find_mapped_label (GTK_WIDGET (dialog), "Nothing Left to Decide") != NULL);
 
   /* The decision is sent shortly, by itself */
   wait_until (kith_sync_client_get_conflicts (client (f)) == 0 &&
@@ -785,7 +747,7 @@ test_sync_sign_in_dialog (Fixture       *f,
 
   gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_server_row (dialog)), "http://kith.practice.example/fhir");
   g_assert_false (adw_message_dialog_get_response_enabled (message, "sign-in"));
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog),
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog),
                                        "Use an https:// address: a password must never be sent unencrypted"));
   gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_server_row (dialog)), "https://kith.practice.example/fhir");
   g_assert_true (adw_message_dialog_get_response_enabled (message, "sign-in"));
@@ -802,7 +764,7 @@ test_sync_sign_in_dialog (Fixture       *f,
   g_assert_true (kith_window_get_sign_in_dialog (f->window) == dialog);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   g_assert_cmpstr (kith_sign_in_dialog_get_failure (dialog), ==, "The user name or password is not right");
-  g_assert_nonnull (find_mapped_label (GTK_WIDGET (dialog), "The user name or password is not right"));
+  g_assert_nonnull (kith_test_find_mapped_label (GTK_WIDGET (dialog), "The user name or password is not right"));
   g_assert_null (kith_sign_in_dialog_dup_token (dialog));
   /* Typing again clears the refusal. */
   gtk_editable_set_text (GTK_EDITABLE (kith_sign_in_dialog_get_password_row (dialog)), "another try");

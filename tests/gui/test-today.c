@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include "gui-test-util.h"
+
 #include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
@@ -37,38 +39,6 @@ typedef struct
 static gboolean have_display;
 
 /* Helpers */
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(condition)                                                  \
-  G_STMT_START {                                                               \
-    gboolean timed_out_ = FALSE;                                               \
-    guint timeout_id_ = g_timeout_add (WAIT_TIMEOUT_MS, on_wait_timeout_cb,    \
-                                       &timed_out_);                           \
-    while (!(condition) && !timed_out_)                                        \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    if (!timed_out_)                                                           \
-      g_source_remove (timeout_id_);                                           \
-    if (!(condition))                                                          \
-      g_error ("Timed out waiting for: %s", #condition);                       \
-  } G_STMT_END
-
-static void
-flush_main_context (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (50, on_wait_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 /* A label on screen under @widget showing exactly @text */
 static GtkWidget *
@@ -143,7 +113,7 @@ fixture_tear_down (Fixture       *f,
   toplevels = gtk_window_list_toplevels ();
   for (GList *l = toplevels; l != NULL; l = l->next)
     gtk_window_destroy (l->data);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_clear_object (&f->store);
   cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
   g_assert_cmpint (system (cmd), ==, 0);
@@ -209,7 +179,7 @@ test_today_log_visit (Fixture       *f,
   g_object_set (page, "store", f->store, "my-name", MY_NAME, NULL);
   gtk_window_present (f->window);
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (page)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 
   /* The card: the time, the person, the address, the crisis plan, what is to do */
   g_assert_cmpuint (kith_today_page_get_n_visits (page), ==, 1);
@@ -322,7 +292,7 @@ test_today_other_days (Fixture       *f,
 
   /* Next day: the visit; someone else's name: none */
   gtk_widget_activate_action (GTK_WIDGET (page), "today.next-day", NULL);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_cmpuint (kith_today_page_get_n_visits (page), ==, 1);
   g_assert_nonnull (kith_today_page_get_log_button (page, visit_id));
   wait_until (find_mapped_label (GTK_WIDGET (page), "14:30") != NULL);

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include "gui-test-util.h"
+
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
@@ -35,41 +37,8 @@ static KithStore *store;
 
 /* Helpers */
 
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Iterates the main context until @condition holds, or fails the test
  * after WAIT_TIMEOUT_MS. Never sleeps. */
-#define wait_until(condition)                                                  \
-  G_STMT_START {                                                               \
-    gboolean timed_out_ = FALSE;                                               \
-    guint timeout_id_ = g_timeout_add (WAIT_TIMEOUT_MS, on_wait_timeout_cb,    \
-                                       &timed_out_);                           \
-    while (!(condition) && !timed_out_)                                        \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    if (!timed_out_)                                                           \
-      g_source_remove (timeout_id_);                                           \
-    if (!(condition))                                                          \
-      g_error ("Timed out waiting for: %s", #condition);                       \
-  } G_STMT_END
-
-/* Lets pending work (layout, a frame, idle handlers) run. */
-static void
-flush_main_context (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (50, on_wait_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static const char *
 get_widget_text (GtkWidget *widget)
 {
@@ -179,7 +148,7 @@ type_into_search (Fixture    *f,
     }
 
   wait_until (query_is (f, text));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static gboolean
@@ -268,7 +237,7 @@ present_window (Fixture *f,
   gtk_window_present (GTK_WINDOW (f->window));
 
   wait_until (gtk_widget_get_mapped (GTK_WIDGET (kith_window_get_column_view (f->window))));
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static void
@@ -321,7 +290,7 @@ scroll_to_end (GtkWidget *column_view)
       if (gtk_adjustment_get_value (adjustment) >= end)
         break;
       gtk_adjustment_set_value (adjustment, end);
-      flush_main_context ();
+      kith_test_flush_main_context ();
     }
 }
 
@@ -538,7 +507,7 @@ test_window_ctrl_f_focuses_search (Fixture       *f,
   SKIP_WITHOUT_DISPLAY ();
 
   gtk_widget_grab_focus (GTK_WIDGET (kith_window_get_column_view (f->window)));
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_false (search_entry_has_focus (f));
 
   press_shortcut (f, "<Control>f");
@@ -592,7 +561,7 @@ press_tab (Fixture  *f,
           g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
           if (handled)
             {
-              flush_main_context ();
+              kith_test_flush_main_context ();
               return;
             }
         }
@@ -600,7 +569,7 @@ press_tab (Fixture  *f,
 
   gtk_widget_child_focus (GTK_WIDGET (f->window),
                           backwards ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
-  flush_main_context ();
+  kith_test_flush_main_context ();
 }
 
 static void
@@ -621,7 +590,7 @@ test_window_tab_order (Fixture       *f,
   /* Open someone, then come back to the search box. */
   gtk_selection_model_select_item (gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view)), 5, TRUE);
   wait_until (kith_record_page_get_patient (KITH_RECORD_PAGE (record_page)) != NULL);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   press_shortcut (f, "<Control>f");
   wait_until (search_entry_has_focus (f));
 
@@ -640,7 +609,7 @@ test_window_tab_order (Fixture       *f,
   g_assert_true (focus_is_inside (f, record_page));
 
   gtk_widget_grab_focus (column_view);
-  flush_main_context ();
+  kith_test_flush_main_context ();
   g_assert_true (focus_is_inside (f, column_view));
   press_tab (f, TRUE);
   g_assert_true (search_entry_has_focus (f));
