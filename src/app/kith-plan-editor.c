@@ -59,6 +59,7 @@ struct _KithPlanEditor
   GtkFileChooserNative *pdf_chooser;
   gboolean              large_print;
   gboolean              crisis_first_print;
+  gboolean              trends_print;
   gboolean              filling;        /* widgets being set from the plan */
 
   /* Template widgets */
@@ -2080,6 +2081,16 @@ plan_reload_action (GtkWidget  *widget,
   show_toast (self, _("Showing the latest saved version"));
 }
 
+/* The person's trends, for "How I am doing" in their copy */
+static GPtrArray *
+list_trends (KithPlanEditor  *self,
+             GError         **error)
+{
+  if (self->store == NULL || self->patient_id == NULL)
+    return g_ptr_array_new ();
+  return kith_progress_list_series (self->store, self->patient_id, error);
+}
+
 static void
 on_print_options_response_cb (KithPlanEditor   *self,
                               const char       *response,
@@ -2092,8 +2103,15 @@ on_print_options_response_cb (KithPlanEditor   *self,
     return;
 
   kith_plan_print_options_dialog_get (dialog, &options.large_print, &options.crisis_first);
+  if (kith_plan_print_options_dialog_get_trends (dialog) &&
+      !(options.include_trends = (options.trends = list_trends (self, &error)) != NULL))
+    {
+      show_toast (self, error->message);
+      return;
+    }
   if (!kith_plan_print_run (get_parent_window (self), self->plan, self->patient, &options, NULL, &error))
     show_toast (self, error->message);
+  g_clear_pointer (&options.trends, g_ptr_array_unref);
 }
 
 static void
@@ -2151,6 +2169,7 @@ on_export_options_response_cb (KithPlanEditor   *self,
     return;
 
   kith_plan_print_options_dialog_get (dialog, &self->large_print, &self->crisis_first_print);
+  self->trends_print = kith_plan_print_options_dialog_get_trends (dialog);
 
   person = dup_person_name (self);
   /* Translators: the suggested file name for the exported plan */
@@ -2641,12 +2660,20 @@ kith_plan_editor_export_pdf (KithPlanEditor  *self,
                              GError         **error)
 {
   KithPlanDocumentOptions options = { 0 };
+  g_autoptr(GPtrArray) trends = NULL;
 
   g_return_val_if_fail (KITH_IS_PLAN_EDITOR (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   options.large_print = large_print;
   options.crisis_first = crisis_first;
+  if (self->trends_print)
+    {
+      if (!(trends = list_trends (self, error)))
+        return FALSE;
+      options.include_trends = TRUE;
+      options.trends = trends;
+    }
   return kith_plan_document_export_pdf (self->plan, self->patient, &options, path, error);
 }
 

@@ -30,6 +30,7 @@ print_job_free (PrintJob *job)
   g_clear_object (&job->plan);
   g_clear_object (&job->patient);
   g_clear_object (&job->document);
+  g_clear_pointer (&job->options.trends, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -59,7 +60,7 @@ kith_plan_print_options_dialog_new (GtkWindow *parent,
 {
   AdwMessageDialog *dialog;
   GtkWidget *list = gtk_list_box_new ();
-  GtkSwitch *large_switch, *crisis_switch;
+  GtkSwitch *large_switch, *crisis_switch, *trends_switch;
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent,
                                                        for_pdf ? _("Export the Plan as a PDF")
@@ -75,6 +76,11 @@ kith_plan_print_options_dialog_new (GtkWindow *parent,
                        make_switch_row (_("Crisis section first"),
                                         _("“If things go wrong” straight after the heading"),
                                         crisis_first, &crisis_switch));
+  /* Off unless the person wants it: their scores are theirs to share. */
+  gtk_list_box_append (GTK_LIST_BOX (list),
+                       make_switch_row (_("How I am doing"),
+                                        _("Charts of their scores and goals over time, at the end"),
+                                        FALSE, &trends_switch));
   adw_message_dialog_set_extra_child (dialog, list);
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
@@ -85,7 +91,18 @@ kith_plan_print_options_dialog_new (GtkWindow *parent,
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data (G_OBJECT (dialog), "kith-large-print", large_switch);
   g_object_set_data (G_OBJECT (dialog), "kith-crisis-first", crisis_switch);
+  g_object_set_data (G_OBJECT (dialog), "kith-trends", trends_switch);
   return dialog;
+}
+
+gboolean
+kith_plan_print_options_dialog_get_trends (AdwMessageDialog *dialog)
+{
+  GtkSwitch *trends_switch = g_object_get_data (G_OBJECT (dialog), "kith-trends");
+
+  g_return_val_if_fail (trends_switch != NULL, FALSE);
+
+  return gtk_switch_get_active (trends_switch);
 }
 
 void
@@ -172,6 +189,9 @@ kith_plan_print_run (GtkWindow                     *parent,
   if (options != NULL)
     job->options = *options;
   job->options.printed_on = NULL;
+  /* Printing finishes later: the job keeps the charts' data */
+  if (job->options.trends != NULL)
+    g_ptr_array_ref (job->options.trends);
   g_object_set_data_full (G_OBJECT (operation), "kith-print-job", job, (GDestroyNotify) print_job_free);
 
   if (patient != NULL)

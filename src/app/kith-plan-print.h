@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 AdwMessageDialog *kith_plan_print_options_dialog_new (GtkWindow        *parent,
                                                       gboolean          for_pdf,
                                                       gboolean          crisis_first);
+/* Whether "How I am doing" (the trends pages) was chosen */
+gboolean          kith_plan_print_options_dialog_get_trends (AdwMessageDialog *dialog);
 void              kith_plan_print_options_dialog_get (AdwMessageDialog *dialog,
                                                       gboolean         *large_print,
                                                       gboolean         *crisis_first);

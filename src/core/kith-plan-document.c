@@ -31,6 +31,7 @@
 #include "kith-nhs-number.h"
 #include "kith-plan-document.h"
 #include "kith-trend-draw.h"
+#include "kith-pdf.h"
 
 #define FONT_FAMILY "Cantarell, DejaVu Sans, sans-serif"
 /* Between the parts of one line: "Who: You   ·   By 3 March 2027   ·   Done" */
@@ -1775,34 +1776,12 @@ kith_plan_document_draw_page (KithPlanDocument *self,
   cairo_restore (cr);
 }
 
-typedef struct
+static void
+draw_page_cb (gpointer  document,
+              cairo_t  *cr,
+              guint     page)
 {
-  int fd;
-  int saved_errno;
-} PdfSink;
-
-static cairo_status_t
-write_to_fd_cb (void                *closure,
-                const unsigned char *data,
-                unsigned int         length)
-{
-  PdfSink *sink = closure;
-
-  while (length > 0)
-    {
-      ssize_t written = write (sink->fd, data, length);
-
-      if (written < 0 && errno == EINTR)
-        continue;
-      if (written <= 0)
-        {
-          sink->saved_errno = written < 0 ? errno : ENOSPC;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += written;
-      length -= written;
-    }
-  return CAIRO_STATUS_SUCCESS;
+  kith_plan_document_draw_page (document, cr, page);
 }
 
 gboolean
@@ -1813,75 +1792,14 @@ kith_plan_document_export_pdf (KithCarePlan                  *plan,
                                GError                       **error)
 {
   g_autoptr(KithPlanDocument) document = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
-  g_autofree char *tmp_name = NULL;
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  PdfSink sink = { -1, 0 };
-  cairo_t *cr;
 
   g_return_val_if_fail (KITH_IS_CARE_PLAN (plan), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_name = g_strdup_printf (".%s.XXXXXX", base);
-  tmp_path = g_build_filename (dir, tmp_name, NULL);
-  /* Personal data: the owner only, whatever the umask. */
-  if ((sink.fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600)) < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot save the care plan in “%s”: %s"), dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-
   document = kith_plan_document_new (plan, patient, options, KITH_PLAN_DOCUMENT_A4_WIDTH,
                                      KITH_PLAN_DOCUMENT_A4_HEIGHT);
-  surface = cairo_pdf_surface_create_for_stream (write_to_fd_cb, &sink, KITH_PLAN_DOCUMENT_A4_WIDTH,
-                                                 KITH_PLAN_DOCUMENT_A4_HEIGHT);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("My care and support plan"));
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Kith");
-  cr = cairo_create (surface);
-  for (guint i = 0; i < kith_plan_document_get_n_pages (document); i++)
-    {
-      kith_plan_document_draw_page (document, cr, i);
-      cairo_show_page (cr);
-    }
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  if (status == CAIRO_STATUS_SUCCESS && fsync (sink.fd) != 0)
-    sink.saved_errno = errno;
-  if (close (sink.fd) != 0 && sink.saved_errno == 0 && status == CAIRO_STATUS_SUCCESS)
-    sink.saved_errno = errno;
-
-  if (status != CAIRO_STATUS_SUCCESS || sink.saved_errno != 0)
-    {
-      if (sink.saved_errno != 0)
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (sink.saved_errno),
-                     _("Cannot write the care plan to “%s”: %s"), path, g_strerror (sink.saved_errno));
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                     _("Cannot write the care plan to “%s”: %s"), path, cairo_status_to_string (status));
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-
-  if (g_rename (tmp_path, path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot write the care plan to “%s”: %s"), path, g_strerror (saved_errno));
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-  return TRUE;
+  return kith_pdf_write (path, KITH_PLAN_DOCUMENT_A4_WIDTH, KITH_PLAN_DOCUMENT_A4_HEIGHT,
+                         _("My care and support plan"), kith_plan_document_get_n_pages (document),
+                         draw_page_cb, document, error);
 }
