@@ -610,6 +610,31 @@ test_sort (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (caseload)), <, PEOPLE);
 }
 
+/* A filter change over the same search reuses the search, but never once
+ * the caseload has changed: a person added since is found. */
+static void
+test_search_reused_until_changed (void)
+{
+  Fixture *f = &shared;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KithPatient) patient = kith_patient_new ();
+  KithCaseloadFilterSpec none = { 0 };
+  g_autoptr(GArray) before = kith_store_filter_patients (f->store, "zzqx", &none, NULL, &error);
+  g_autoptr(GArray) again = kith_store_filter_patients (f->store, "zzqx", &none, NULL, &error);
+  g_autoptr(GArray) after = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->len, ==, 0);
+  g_assert_cmpuint (again->len, ==, 0);
+  kith_patient_set_family (patient, "Zzqxley");
+  kith_patient_set_given (patient, "Ada");
+  g_assert_true (kith_store_save_patient (f->store, patient, &error));
+  g_assert_no_error (error);
+  after = kith_store_filter_patients (f->store, "zzqx", &none, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 1);
+}
+
 /* A store from before the risk columns gets them filled on opening. */
 static void
 test_migration_fills_columns (void)
@@ -664,6 +689,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/caseload-filter/model", test_caseload_model);
   g_test_add_func ("/caseload-filter/sort", test_sort);
   g_test_add_func ("/caseload-filter/override-history", test_override_history);
+  g_test_add_func ("/caseload-filter/search-reused-until-changed", test_search_reused_until_changed);
   g_test_add_func ("/caseload-filter/migration-fills-columns", test_migration_fills_columns);
 
   shared_fill (&shared);

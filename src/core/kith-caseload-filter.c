@@ -197,6 +197,50 @@ get_facts (KithStore  *store,
   return facts;
 }
 
+/* The last search's matches, kept while the index stays the same: a
+ * co-ordinator turns filters on and off over one search, and each change
+ * should cost the filter pass, not the search again. */
+typedef struct
+{
+  guint64  serial;
+  gint64   data_version;
+  char    *query;
+  GArray  *found;
+} LastSearch;
+
+static void
+last_search_free (LastSearch *last)
+{
+  g_free (last->query);
+  g_array_unref (last->found);
+  g_free (last);
+}
+
+static GArray *
+search_for_filters (KithStore   *store,
+                    const char  *query,
+                    GError     **error)
+{
+  LastSearch *last = g_object_get_data (G_OBJECT (store), "kith-caseload-last-search");
+  guint64 serial = 0;
+  gint64 data_version = 0;
+  GArray *found;
+
+  if (!kith_store_get_index_stamp (store, &serial, &data_version, error))
+    return NULL;
+  if (last && last->serial == serial && last->data_version == data_version && g_strcmp0 (last->query, query) == 0)
+    return g_array_ref (last->found);
+  if (!(found = kith_store_search_patients (store, query, 0, NULL, error)))
+    return NULL;
+  last = g_new0 (LastSearch, 1);
+  last->serial = serial;
+  last->data_version = data_version;
+  last->query = g_strdup (query);
+  last->found = g_array_ref (found);
+  g_object_set_data_full (G_OBJECT (store), "kith-caseload-last-search", last, (GDestroyNotify) last_search_free);
+  return found;
+}
+
 GArray *
 kith_store_filter_patients (KithStore                    *store,
                             const char                   *query,
@@ -217,7 +261,7 @@ kith_store_filter_patients (KithStore                    *store,
 
   if (counts)
     memset (counts, 0, sizeof (guint) * KITH_CASELOAD_N_FILTERS);
-  if (!(found = kith_store_search_patients (store, query, 0, NULL, error)) ||
+  if (!(found = search_for_filters (store, query, error)) ||
       !(facts = get_facts (store, error)))
     return NULL;
 
