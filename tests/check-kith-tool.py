@@ -82,6 +82,79 @@ else:
         if not i["licence"] or not i["terms"] or not i["source"]:
             failures.append("instruments: %s lacks its licence, terms or source" % i["id"])
 
+
+def check_report():
+    """kith-tool report on a demo store: a CSV per table, a PDF, counts only."""
+    import re
+    import stat
+    import tempfile
+
+    demo = os.path.join(os.path.dirname(os.path.abspath(tool)), "kith-demo")
+    with open(os.path.join(root, "data", "indicators", "indicators.json")) as f:
+        ids = [i["id"] for i in json.load(f)["indicators"]]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = os.path.join(tmp, "kith.db")
+        made = subprocess.run([demo, "--people", "60", "--seed", "3", "--out", store], capture_output=True, text=True)
+        if made.returncode != 0:
+            failures.append("report: kith-demo failed: %s" % made.stderr.strip())
+            return
+        csv_dir, pdf = os.path.join(tmp, "csv"), os.path.join(tmp, "report.pdf")
+        result = run("report", "--store", store, "--from", "2025-07-01", "--to", "2026-01-31", "--csv", csv_dir,
+                     "--pdf", pdf, "--team", "North locality team", "--tier", "severe,moderate", "--tier", "mild")
+        if result.returncode != 0:
+            failures.append("report: exit %d: %s" % (result.returncode, result.stderr.strip()))
+            return
+        files = sorted(os.listdir(csv_dir))
+        if files != sorted(["indicators.csv"] + [i + ".csv" for i in ids]):
+            failures.append("report: wrote %s" % files)
+        for name in files + ["../report.pdf"]:
+            path = os.path.join(csv_dir, name)
+            if stat.S_IMODE(os.stat(path).st_mode) != 0o600:
+                failures.append("report: %s is not private (0600)" % name)
+        with open(pdf, "rb") as f:
+            if not f.read(5).startswith(b"%PDF"):
+                failures.append("report: %s is not a PDF" % pdf)
+        for name in files:
+            with open(os.path.join(csv_dir, name)) as f:
+                text = f.read()
+            # No NHS number (the demo's are 999…) and no record id (UUIDs).
+            if re.search(r"\b999\d{7}\b|\b999 \d{3} \d{4}\b", text) or \
+               re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", text):
+                failures.append("report: %s holds an NHS number or an id" % name)
+            rows = text.split("\r\n")
+            header = rows[0].split(",")
+            for row in rows[1:]:
+                if not row:
+                    continue
+                fields = row.split(",")
+                for column in ("numerator", "denominator"):
+                    value = fields[header.index(column)]
+                    if value != "<5" and not (value.isdigit() and int(value) >= 5):
+                        failures.append("report: %s: %s %r is not suppressed" % (name, column, value))
+            if name == "indicators.csv" and "North locality team" not in text:
+                failures.append("report: indicators.csv does not say which team")
+        for line in result.stdout.splitlines()[2:]:
+            if line.split()[0] not in ids:
+                failures.append("report: printed %r" % line)
+
+        # Errors: the command line (2), or what it points at (1).
+        wrong = {
+            ("--store", store, "--from", "2025-07-01", "--to", "2026-01-31"): 2,
+            ("--store", store, "--from", "1 July", "--to", "2026-01-31", "--csv", csv_dir): 2,
+            ("--store", store, "--from", "2026-02-01", "--to", "2026-01-31", "--csv", csv_dir): 2,
+            ("--store", store, "--from", "2025-07-01", "--to", "2026-01-31", "--csv", csv_dir, "--tier", "high"): 2,
+            ("--store", store, "--profile", tmp, "--from", "2025-07-01", "--to", "2026-01-31", "--csv", csv_dir): 2,
+            ("--store", os.path.join(tmp, "none.db"), "--from", "2025-07-01", "--to", "2026-01-31", "--csv", csv_dir): 1,
+            ("--store", store, "--from", "2025-07-01", "--to", "2026-01-31", "--csv", csv_dir, "--baseline", "x"): 1,
+        }
+        for args, status in wrong.items():
+            result = run("report", *args)
+            if result.returncode != status:
+                failures.append("report %s: want exit %d, got %d" % (" ".join(args[4:]), status, result.returncode))
+
+
+check_report()
+
 if run("frobnicate").returncode != 2 or run("score").returncode != 2:
     failures.append("usage errors must exit 2")
 

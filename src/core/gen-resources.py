@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Bundles the clinical content (data/instruments, data/rules, data/options)
-# into a C GResource for kith-core. Every JSON file in those folders is
+# and the outcome indicators' definitions (data/indicators) into a C
+# GResource for kith-core. Every JSON file in those folders is
 # included, so adding an instrument needs no build change.
 #
 #   gen-resources.py OUTPUT.c DATA_DIR
@@ -18,7 +19,8 @@ from xml.sax.saxutils import escape
 output, data_dir = sys.argv[1], os.path.abspath(sys.argv[2])
 files = sorted(glob.glob(os.path.join(data_dir, "instruments", "*.json")) +
                glob.glob(os.path.join(data_dir, "rules", "*.json")) +
-               glob.glob(os.path.join(data_dir, "options", "*.json")))
+               glob.glob(os.path.join(data_dir, "options", "*.json")) +
+               glob.glob(os.path.join(data_dir, "indicators", "*.json")))
 with tempfile.NamedTemporaryFile("w", suffix=".gresource.xml", delete=False) as xml:
     xml.write('<?xml version="1.0" encoding="UTF-8"?>\n<gresources>\n')
     xml.write('  <gresource prefix="/care/kith/Kith">\n')

@@ -34,6 +34,7 @@
 
 #include "kith-core.h"
 #include "kith-bench-mdt.h"
+#include "kith-bench-outcomes.h"
 
 static gint64
 now_ns (void)
@@ -1774,6 +1775,7 @@ main (int   argc,
   bench_filters (store, caseload);
   bench_tasks (store);
   kith_bench_mdt (store, 50);
+  kith_bench_outcomes (store, 50);
   g_print ("kith-bench peak RSS: %.1f MB\n", peak_rss_kb () / 1024.0);
 
   if (app && empty_window)
