@@ -747,23 +747,34 @@ kith_contact_load (KithStore   *store,
   return kith_contact_entry_new_from_json (encounter, error);
 }
 
+/* A new contact Encounter: @status "finished" for one made (which is the
+ * referral's first contact), "planned" for one on the diary. */
+static char *
+new_contact (KithStore              *store,
+             const KithContactEntry *entry,
+             const char             *status,
+             GError                **error)
+{
+  g_autoptr(JsonObject) encounter = json_object_new ();
+  g_autofree char *id = kith_fhir_new_id ();
+
+  json_object_set_string_member (encounter, "resourceType", "Encounter");
+  json_object_set_string_member (encounter, "id", id);
+  if (!fill_encounter (store, encounter, entry, status, error) ||
+      !save_contact (store, encounter, NULL, g_str_equal (status, "finished"), error))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
 char *
 kith_contact_log (KithStore              *store,
                   const KithContactEntry *entry,
                   GError                **error)
 {
-  g_autoptr(JsonObject) encounter = json_object_new ();
-  g_autofree char *id = kith_fhir_new_id ();
-
   g_return_val_if_fail (KITH_IS_STORE (store), NULL);
   g_return_val_if_fail (entry != NULL, NULL);
 
-  json_object_set_string_member (encounter, "resourceType", "Encounter");
-  json_object_set_string_member (encounter, "id", id);
-  if (!fill_encounter (store, encounter, entry, "finished", error) ||
-      !save_contact (store, encounter, NULL, TRUE, error))
-    return NULL;
-  return g_steal_pointer (&id);
+  return new_contact (store, entry, "finished", error);
 }
 
 char *
@@ -771,18 +782,10 @@ kith_contact_plan_visit (KithStore              *store,
                          const KithContactEntry *entry,
                          GError                **error)
 {
-  g_autoptr(JsonObject) encounter = json_object_new ();
-  g_autofree char *id = kith_fhir_new_id ();
-
   g_return_val_if_fail (KITH_IS_STORE (store), NULL);
   g_return_val_if_fail (entry != NULL, NULL);
 
-  json_object_set_string_member (encounter, "resourceType", "Encounter");
-  json_object_set_string_member (encounter, "id", id);
-  if (!fill_encounter (store, encounter, entry, "planned", error) ||
-      !save_contact (store, encounter, NULL, FALSE, error))
-    return NULL;
-  return g_steal_pointer (&id);
+  return new_contact (store, entry, "planned", error);
 }
 
 gboolean
