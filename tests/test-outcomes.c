@@ -2635,6 +2635,5 @@ main (int   argc,
   g_free (demo.dir);
   /* Let go of the font caches, so a leak checker sees only real leaks. */
   pango_cairo_font_map_set_default (NULL);
-  cairo_debug_reset_static_data ();
   return status;
 }

@@ -940,6 +940,5 @@ main (int   argc,
   /* Let go of the font caches, so a leak check sees only our own leaks
    * (fontconfig's own, from reading its configuration, is in lsan.supp). */
   pango_cairo_font_map_set_default (NULL);
-  cairo_debug_reset_static_data ();
   return status;
 }

@@ -416,7 +416,6 @@ command_export_plan (int   argc,
   ok = kith_plan_document_export_pdf (plan, patient, &options, pdf, &error);
   /* Let go of the font caches, so a leak checker sees only real leaks. */
   pango_cairo_font_map_set_default (NULL);
-  cairo_debug_reset_static_data ();
   if (!ok)
     {
       g_printerr ("kith-tool: %s\n", error->message);
@@ -689,7 +688,6 @@ command_report (int   argc,
 
       /* Let go of the font caches, so a leak checker sees only real leaks. */
       pango_cairo_font_map_set_default (NULL);
-      cairo_debug_reset_static_data ();
       if (!ok)
         {
           g_printerr ("kith-tool: report: %s\n", error->message);
