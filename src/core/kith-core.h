@@ -26,5 +26,6 @@
 #include "kith-meeting-document.h"
 #include "kith-contact.h"
 #include "kith-referral.h"
+#include "kith-correction.h"
 #include "kith-tasks.h"
 #include "kith-progress.h"
