@@ -44,3 +44,27 @@ kith_test_find_mapped_label (GtkWidget  *widget,
     }
   return NULL;
 }
+
+void
+kith_test_save_screenshot (GtkWidget  *widget,
+                           const char *name)
+{
+  const char *dir = g_getenv ("KITH_TEST_SCREENSHOTS");
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *quoted = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL || !gtk_widget_get_mapped (widget))
+    return;
+  /* Let the window draw, then take the whole screen as a person sees it. */
+  for (guint i = 0; i < 4; i++)
+    kith_test_flush_main_context ();
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  quoted = g_shell_quote (path);
+  command = g_strdup_printf ("import -window root %s", quoted);
+  if (!g_spawn_command_line_sync (command, NULL, NULL, NULL, &error))
+    g_printerr ("Could not take a screenshot: %s\n", error->message);
+}

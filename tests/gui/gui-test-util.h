@@ -21,6 +21,12 @@ void       kith_test_flush_main_context  (void);
 GtkWidget *kith_test_find_mapped_label   (GtkWidget  *widget,
                                           const char *text);
 
+/* When $KITH_TEST_SCREENSHOTS names a folder, saves the screen as
+ * NAME.png there once @widget is drawn (ImageMagick's import), so that a
+ * person can look at what a test saw. */
+void       kith_test_save_screenshot     (GtkWidget  *widget,
+                                          const char *name);
+
 /* Runs the main loop until @condition holds, or fails the test after
  * WAIT_TIMEOUT_MS (each test file defines it). */
 #define wait_until(condition)                                                  \

@@ -173,6 +173,8 @@ test_corrections (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (kith_corrections_dialog_get_outcome (dialog)), ==,
                    "Changed son to daughter");
   g_assert_cmpstr (kith_corrections_dialog_get_page (dialog), ==, "decide");
+  kith_test_flush_main_context ();
+  kith_test_save_screenshot (GTK_WIDGET (dialog), "corrections-unchanged");
 
   /* The change is made in the plan; now it records. */
   plan = kith_care_plan_load (f->store, f->plan_id, &error);
@@ -198,6 +200,7 @@ test_corrections (Fixture       *f,
   g_assert_true (kith_corrections_dialog_record (dialog, &error));
   g_assert_no_error (error);
   wait_until (kith_test_find_mapped_label (GTK_WIDGET (dialog), "Care plan — Refused") != NULL);
+  kith_test_save_screenshot (GTK_WIDGET (dialog), "corrections-list");
   g_assert_cmpuint (kith_corrections_dialog_get_n_rows (dialog), ==, 2);
   /* A request, a correction, a request, a refusal */
   g_assert_cmpuint (changed, ==, 4);
