@@ -2604,6 +2604,239 @@ test_store_changes (void)
   }
 }
 
+/* --- off the main loop ------------------------------------------------------ */
+
+static void
+on_async_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* The same figures as kith_outcomes_compute(), on a worker thread with a
+ * connection of its own; a cancelled call says so; a baseline frozen
+ * there is seen by the store. */
+static void
+test_compute_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kith-outcomes-XXXXXX", &error);
+  g_autoptr(KithStore) store = make_known_store (dir);
+  g_autoptr(GDateTime) now = known_now ();
+  KithOutcomeFilter filter = { NULL, NULL, 0, now };
+  KithOutcomeFilter north = { "north LOCALITY team", NULL, 0, now };
+  g_autoptr(KithOutcomeResult) expected = NULL;
+  g_autoptr(KithOutcomeResult) expected_north = NULL;
+  g_autoptr(KithOutcomeResult) got = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) baselines = NULL;
+  GAsyncResult *first = NULL, *second = NULL, *frozen = NULL;
+  GDate from, to;
+
+  date_from (&from, KNOWN_FROM);
+  date_from (&to, KNOWN_TO);
+  expected = kith_outcomes_compute (store, &filter, &from, &to, &error);
+  g_assert_no_error (error);
+  expected_north = kith_outcomes_compute (store, &north, &from, &to, &error);
+  g_assert_no_error (error);
+
+  /* A filter change: the first call is cancelled, the second answers. */
+  kith_outcomes_compute_async (store, &filter, &from, &to, cancellable, on_async_done_cb, &first);
+  g_cancellable_cancel (cancellable);
+  kith_outcomes_compute_async (store, &north, &from, &to, NULL, on_async_done_cb, &second);
+  g_assert_null (kith_outcomes_compute_finish (store, wait_for_result (&first), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  got = kith_outcomes_compute_finish (store, wait_for_result (&second), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->team, ==, "north LOCALITY team");
+  for (guint i = 0; i < expected_north->indicators->len; i++)
+    {
+      const KithIndicatorResult *a = expected_north->indicators->pdata[i];
+      const KithIndicatorResult *b = got->indicators->pdata[i];
+
+      g_assert_cmpstr (a->spec->id, ==, b->spec->id);
+      g_assert_cmpuint (a->numerator, ==, b->numerator);
+      g_assert_cmpuint (a->denominator, ==, b->denominator);
+    }
+  g_assert_cmpuint (kith_outcome_result_lookup (got, "plan-coverage")->denominator, <,
+                    kith_outcome_result_lookup (expected, "plan-coverage")->denominator);
+  /* The filters' choices come with the figures: names as written, a
+   * co-ordinator without their role, each once. */
+  g_assert_true (g_strv_contains ((const char * const *) got->teams, "North locality team"));
+  g_assert_true (g_strv_contains ((const char * const *) got->teams, "South locality team"));
+  g_assert_true (g_strv_contains ((const char * const *) got->coordinators, "Ada Lovelace"));
+  g_assert_false (g_strv_contains ((const char * const *) got->coordinators, "Ada Lovelace (Care co-ordinator)"));
+  g_clear_object (&first);
+  g_clear_object (&second);
+  g_clear_pointer (&got, kith_outcome_result_free);
+
+  kith_outcomes_compute_async (store, &filter, &from, &to, NULL, on_async_done_cb, &first);
+  got = kith_outcomes_compute_finish (store, wait_for_result (&first), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < expected->indicators->len; i++)
+    {
+      const KithIndicatorResult *a = expected->indicators->pdata[i];
+      const KithIndicatorResult *b = got->indicators->pdata[i];
+
+      g_assert_cmpuint (a->numerator, ==, b->numerator);
+      g_assert_cmpuint (a->denominator, ==, b->denominator);
+      g_assert_cmpuint (a->months->len, ==, b->months->len);
+    }
+  g_clear_object (&first);
+
+  /* A bad period is refused without a thread. */
+  kith_outcomes_compute_async (store, &filter, &to, &from, NULL, on_async_done_cb, &first);
+  g_assert_null (kith_outcomes_compute_finish (store, wait_for_result (&first), &error));
+  g_assert_error (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_object (&first);
+
+  kith_outcomes_freeze_baseline_async (store, "Before the pilot", &filter, &from, &to, NULL, on_async_done_cb, &frozen);
+  g_assert_true (kith_outcomes_freeze_baseline_finish (store, wait_for_result (&frozen), &error));
+  g_assert_no_error (error);
+  g_clear_object (&frozen);
+  baselines = kith_outcomes_list_baselines (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (baselines->len, ==, 1);
+  g_assert_cmpstr (((KithOutcomeBaseline *) baselines->pdata[0])->name, ==, "Before the pilot");
+  g_assert_cmpuint (kith_outcome_baseline_lookup (baselines->pdata[0], "plan-coverage")->denominator, ==,
+                    kith_outcome_result_lookup (expected, "plan-coverage")->denominator);
+
+  g_clear_object (&store);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
+/* One sitting after a review: the statements and collaboRATE saved
+ * together, each with how it was answered and who recorded it; the
+ * statements count in the experience indicators. */
+static void
+test_experience_record (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kith-outcomes-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "kith.db", NULL);
+  g_autoptr(KithStore) store = kith_store_open (path, &error);
+  KithInstrumentLibrary *library = kith_instrument_library_get_default ();
+  KithInstrument *experience = kith_instrument_library_lookup (library, KITH_EXPERIENCE_INSTRUMENT);
+  KithInstrument *collaborate = kith_instrument_library_lookup (library, KITH_COLLABORATE_INSTRUMENT);
+  g_autoptr(KithAnswerSet) statements = NULL;
+  g_autoptr(KithAnswerSet) effort = NULL;
+  g_autoptr(KithAnswerSet) empty = NULL;
+  g_autoptr(GPtrArray) scores = NULL;
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(JsonObject) saved_effort = NULL;
+  g_auto(GStrv) ids = NULL;
+  KithExperienceRecord record = { "p1", "plan-1", NULL, NULL, KITH_EXPERIENCE_FROM_PAPER, "Bethan Hughes",
+                                  "2026-02-01T10:00:00Z" };
+  static const char * const effort_items[] = { "understand", "listen", "include" };
+  KithAnswer agree = { KITH_ANSWER_CODE, (char *) "agree" };
+  KithAnswer every = { KITH_ANSWER_CODE, (char *) "every-effort" };
+
+  g_assert_no_error (error);
+  g_assert_nonnull (collaborate);
+  add_patient (store, "p1", "Ada", "Lovelace", ADDED);
+
+  /* collaboRATE: three items, 0 to 4; the top score is 12, all three at 4. */
+  g_assert_cmpuint (kith_instrument_get_n_items (collaborate), ==, 4);
+  effort = kith_answer_set_new (collaborate);
+  for (guint i = 0; i < G_N_ELEMENTS (effort_items); i++)
+    {
+      const KithInstrumentItem *item = kith_instrument_lookup_item (collaborate, effort_items[i]);
+
+      g_assert_cmpuint (item->options->len, ==, 5);
+      g_assert_true (kith_instrument_check_answer (collaborate, effort_items[i], &every, &error));
+      g_assert_no_error (error);
+      kith_answer_set_put (effort, effort_items[i], &every);
+    }
+  scores = kith_answer_set_score (effort);
+  g_assert_cmpfloat (((KithScore *) scores->pdata[0])->value, ==, 12);
+  g_assert_cmpstr (((KithScore *) scores->pdata[0])->band_code, ==, "top-box");
+
+  /* Nothing answered is refused; so are answers to something else. */
+  empty = kith_answer_set_new (experience);
+  record.experience = empty;
+  g_assert_null (kith_experience_record (store, &record, &error));
+  g_assert_error (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID);
+  g_clear_error (&error);
+  record.experience = effort;
+  g_assert_null (kith_experience_record (store, &record, &error));
+  g_assert_error (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (kith_store_count_resources (store, "QuestionnaireResponse"), ==, 0);
+
+  statements = kith_answer_set_new (experience);
+  kith_answer_set_put (statements, "main-person", &agree);
+  record.experience = statements;
+  record.collaborate = effort;
+  ids = kith_experience_record (store, &record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (ids), ==, 2);
+
+  saved = kith_store_read_resource (store, "QuestionnaireResponse", ids[0], &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (kith_fhir_get_string (saved, "questionnaire"), QUESTIONNAIRE "experience|"));
+  g_assert_cmpstr (kith_fhir_get_string (saved, "status"), ==, "completed");
+  g_assert_cmpstr (kith_fhir_get_string (kith_fhir_get_object (saved, "source"), "reference"), ==, "Patient/p1");
+  g_assert_cmpstr (kith_fhir_get_string (kith_fhir_get_object (saved, "author"), "display"), ==, "Bethan Hughes");
+  g_assert_cmpstr (json_node_get_string (kith_fhir_get_extension (saved, SD "answered-on", "valueCode")), ==, "paper");
+  g_assert_cmpuint (json_array_get_length (kith_fhir_get_array (saved, "item")), ==, 1);
+  saved_effort = kith_store_read_resource (store, "QuestionnaireResponse", ids[1], &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (kith_fhir_get_string (saved_effort, "questionnaire"), QUESTIONNAIRE "collaborate|"));
+  g_assert_cmpstr (kith_fhir_get_string (json_array_get_object_element (kith_fhir_get_array (saved_effort, "basedOn"), 0),
+                                         "reference"), ==, "CarePlan/plan-1");
+  g_assert_cmpuint (json_array_get_length (kith_fhir_get_array (saved_effort, "item")), ==, 3);
+
+  /* On the shared screen, collaboRATE left out: one response. */
+  g_clear_pointer (&ids, g_strfreev);
+  record.source = KITH_EXPERIENCE_SHARED_SCREEN;
+  record.collaborate = NULL;
+  ids = kith_experience_record (store, &record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (ids), ==, 1);
+  g_clear_pointer (&saved, json_object_unref);
+  saved = kith_store_read_resource (store, "QuestionnaireResponse", ids[0], &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_node_get_string (kith_fhir_get_extension (saved, SD "answered-on", "valueCode")), ==,
+                   "shared-screen");
+
+  /* Both sittings count: two "Agree" to "main person". */
+  {
+    g_autoptr(GDateTime) now = known_now ();
+    KithOutcomeFilter filter = { NULL, NULL, 0, now };
+    g_autoptr(KithOutcomeResult) result = NULL;
+    GDate from, to;
+
+    date_from (&from, "2026-02-01");
+    date_from (&to, "2026-02-28");
+    result = kith_outcomes_compute (store, &filter, &from, &to, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (kith_outcome_result_lookup (result, "experience-main-person")->numerator, ==, 2);
+    g_assert_cmpuint (kith_outcome_result_lookup (result, "experience-main-person")->denominator, ==, 2);
+  }
+
+  g_clear_object (&store);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2621,6 +2854,8 @@ main (int   argc,
   g_test_add_func ("/outcomes/months-add-up", test_months_add_up);
   g_test_add_func ("/outcomes/csv", test_csv);
   g_test_add_func ("/outcomes/invalid", test_invalid);
+  g_test_add_func ("/outcomes/compute-async", test_compute_async);
+  g_test_add_func ("/outcomes/experience-record", test_experience_record);
 
   demo_fill (&demo);
   status = g_test_run ();

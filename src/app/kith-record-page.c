@@ -20,6 +20,8 @@
 
 #include "kith-alert-box.h"
 #include "kith-contact-dialog.h"
+#include "kith-death-dialog.h"
+#include "kith-experience-dialog.h"
 #include "kith-progress-view.h"
 #include "kith-stay-dialog.h"
 #include "kith-application.h"
@@ -47,6 +49,8 @@ struct _KithRecordPage
   AdwAvatar         *avatar;
   GtkLabel          *name_label;
   GtkLabel          *preferred_name_label;
+  GtkWidget         *death_box;
+  GtkLabel          *death_label;
   GtkLabel          *nhs_number_label;
   GtkLabel          *birth_label;
   GtkLabel          *address_label;
@@ -126,12 +130,21 @@ set_detail (GtkLabel   *label,
     }
 }
 
+static KithDeath *
+dup_death (KithPatient *patient)
+{
+  g_autoptr(JsonObject) resource = kith_patient_to_json (patient);
+
+  return kith_end_of_life_get_death (resource);
+}
+
 static char *
 dup_birth_text (KithPatient *patient)
 {
   g_autofree char *date = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDate) today = NULL;
+  g_autoptr(KithDeath) death = dup_death (patient);
   int age;
 
   if (!(date = kith_format_iso_date (kith_patient_get_birth_date (patient), KITH_DATE_STYLE_LONG)))
@@ -140,11 +153,56 @@ dup_birth_text (KithPatient *patient)
   today = g_date_new_dmy (g_date_time_get_day_of_month (now),
                           g_date_time_get_month (now),
                           g_date_time_get_year (now));
-  if ((age = kith_patient_get_age (patient, today)) < 0)
+  /* After a death, the age they reached. */
+  if (death && death->died && strlen (death->died) >= 10)
+    {
+      g_autofree char *day = g_strndup (death->died, 10);
+
+      g_date_set_parse (today, day);
+    }
+  if (!g_date_valid (today) || (age = kith_patient_get_age (patient, today)) < 0)
     return g_steal_pointer (&date);
 
+  if (death)
+    /* Translators: a date of birth and the age at death, "12 March 1938 (died aged 87)" */
+    return g_strdup_printf (ngettext ("%s (died aged %d)", "%s (died aged %d)", age), date, age);
   /* Translators: a date of birth and the age now, "12 March 1938 (aged 87)" */
   return g_strdup_printf (ngettext ("%s (aged %d)", "%s (aged %d)", age), date, age);
+}
+
+/* "Died on 3 March 2026, in the place they wished", and what can be done
+ * for someone who has died. */
+static void
+update_death (KithRecordPage *self)
+{
+  g_autoptr(KithDeath) death = self->patient ? dup_death (self->patient) : NULL;
+
+  gtk_widget_set_visible (self->death_box, death != NULL);
+  if (death)
+    {
+      g_autofree char *day = g_strndup (death->died, 10);
+      g_autofree char *date = kith_format_iso_date (day, KITH_DATE_STYLE_LONG);
+      g_autofree char *text = NULL;
+
+      switch (death->place)
+        {
+        case KITH_PLACE_MET:
+          /* Translators: the day the person died */
+          text = g_strdup_printf (_("Died on %s, in the place they wished"), date ? date : death->died);
+          break;
+        case KITH_PLACE_NOT_MET:
+          text = g_strdup_printf (_("Died on %s, not in the place they wished"), date ? date : death->died);
+          break;
+        case KITH_PLACE_NOT_RECORDED:
+        default:
+          text = g_strdup_printf (_("Died on %s"), date ? date : death->died);
+          break;
+        }
+      gtk_label_set_text (self->death_label, text);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.record-death", self->patient && death == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.correct-death", self->patient && death != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.ask-experience", self->patient && death == NULL);
 }
 
 static void
@@ -189,6 +247,7 @@ update_details (KithRecordPage *self)
   set_detail (self->phone_label, kith_patient_get_phone (patient));
   set_detail (self->practice_label, kith_patient_get_gp_practice (patient));
 
+  update_death (self);
   gtk_stack_set_visible_child_name (self->stack, "record");
 }
 
@@ -995,6 +1054,111 @@ patient_hospital_stay_action (GtkWidget  *widget,
                                                       KITH_STAY_DIALOG_AUTO, me));
 }
 
+/* After a death is recorded: the record shows it, and the caseload's
+ * columns (no review due, no actions) follow. */
+static void
+on_death_saved_cb (KithRecordPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KithPatient) patient = NULL;
+  g_autoptr(KithCaseloadEntry) entry = NULL;
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+  if (!(patient = kith_store_load_patient (self->store, kith_patient_get_id (self->patient), &error)) ||
+      !(entry = kith_caseload_entry_load (self->store, kith_patient_get_id (self->patient), &error)))
+    {
+      report_error (self, error->message);
+      return;
+    }
+  kith_record_page_set_person (self, patient, entry);
+  g_signal_emit (self, signals[RISK_CHANGED], 0);
+}
+
+static void
+open_death_dialog (KithRecordPage *self)
+{
+  g_autofree char *me = kith_dup_professional_name ();
+  GtkWidget *dialog;
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+  dialog = kith_death_dialog_new (parent_window (self), self->store, kith_patient_get_id (self->patient), me);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_death_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+patient_record_death_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  open_death_dialog (KITH_RECORD_PAGE (widget));
+}
+
+static void
+on_experience_saved_cb (KithRecordPage *self)
+{
+  report_error (self, _("Their answers were saved"));
+  /* A saved edit, to send with the next sync. */
+  g_signal_emit (self, signals[RISK_CHANGED], 0);
+}
+
+static void
+on_experience_mode_response_cb (AdwMessageDialog *chooser,
+                                const char       *response,
+                                KithRecordPage   *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KithCarePlan) plan = NULL;
+  g_autofree char *me = NULL;
+  GtkWidget *dialog;
+
+  if ((g_strcmp0 (response, "screen") != 0 && g_strcmp0 (response, "paper") != 0) ||
+      self->patient == NULL || self->store == NULL)
+    return;
+  /* The plan reviewed, if there is one. */
+  if (!(plan = kith_care_plan_load_current (self->store, kith_patient_get_id (self->patient), &error)) && error)
+    {
+      report_error (self, error->message);
+      return;
+    }
+  me = kith_dup_professional_name ();
+  dialog = kith_experience_dialog_new (parent_window (self), self->store, kith_patient_get_id (self->patient),
+                                       plan ? kith_care_plan_get_id (plan) : NULL,
+                                       g_str_equal (response, "screen") ? KITH_EXPERIENCE_SHARED_SCREEN
+                                                                        : KITH_EXPERIENCE_FROM_PAPER,
+                                       me);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_experience_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+patient_ask_experience_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  GtkWidget *chooser;
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+  chooser = adw_message_dialog_new (parent_window (self), _("Ask About Their Experience"),
+                                    _("Five statements about their care and the three collaboRATE questions. "
+                                      "They can answer on this screen, with nothing else of the record in view, "
+                                      "or you can type in the answers from their paper form."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (chooser),
+                                    "cancel", _("_Cancel"),
+                                    "paper", _("From _Paper"),
+                                    "screen", _("On _This Screen"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (chooser), "screen", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (chooser), "screen");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (chooser), "cancel");
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_experience_mode_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (chooser));
+}
+
 static void
 patient_change_tier_action (GtkWidget  *widget,
                             const char *action_name,
@@ -1315,6 +1479,8 @@ kith_record_page_class_init (KithRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, avatar);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, preferred_name_label);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, death_box);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, death_label);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, nhs_number_label);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, birth_label);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, address_label);
@@ -1366,6 +1532,9 @@ kith_record_page_class_init (KithRecordPageClass *klass)
   gtk_widget_class_install_action (widget_class, "patient.log-contact", NULL, patient_log_contact_action);
   gtk_widget_class_install_action (widget_class, "patient.plan-visit", NULL, patient_plan_visit_action);
   gtk_widget_class_install_action (widget_class, "patient.hospital-stay", NULL, patient_hospital_stay_action);
+  gtk_widget_class_install_action (widget_class, "patient.record-death", NULL, patient_record_death_action);
+  gtk_widget_class_install_action (widget_class, "patient.correct-death", NULL, patient_record_death_action);
+  gtk_widget_class_install_action (widget_class, "patient.ask-experience", NULL, patient_ask_experience_action);
 }
 
 static void
@@ -1506,4 +1675,12 @@ kith_record_page_get_alert_box (KithRecordPage *self)
   g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
 
   return self->alert_box;
+}
+
+const char *
+kith_record_page_get_death_text (KithRecordPage *self)
+{
+  g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
+
+  return gtk_widget_get_visible (self->death_box) ? gtk_label_get_text (self->death_label) : NULL;
 }

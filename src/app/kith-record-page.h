@@ -47,4 +47,7 @@ const char  *kith_record_page_get_frailty_text (KithRecordPage    *self);
 AdwExpanderRow *kith_record_page_get_risk_history_row (KithRecordPage *self);
 AdwExpanderRow *kith_record_page_get_deficits_row     (KithRecordPage *self);
 
+/* For the GUI tests: "Died on 3 March 2026, …" as shown, or NULL. */
+const char  *kith_record_page_get_death_text   (KithRecordPage    *self);
+
 G_END_DECLS

@@ -532,6 +532,8 @@ typedef struct
   guint32   *coordinator;   /* into coordinators, or NOT_A_PERSON */
   GPtrArray *teams;         /* casefolded */
   GPtrArray *coordinators;  /* casefolded */
+  GPtrArray *team_names;    /* as first written, for the filters' choices */
+  GPtrArray *coordinator_names; /* as first written, without " (role)" */
   guint32   *added;         /* the day the record came to Kith, 0: not known */
   guint32   *died;          /* 0: alive, or died without a date (undated) */
   guint8    *undated_death;
@@ -560,6 +562,8 @@ facts_free (Facts *facts)
   g_free (facts->coordinator);
   g_clear_pointer (&facts->teams, g_ptr_array_unref);
   g_clear_pointer (&facts->coordinators, g_ptr_array_unref);
+  g_clear_pointer (&facts->team_names, g_ptr_array_unref);
+  g_clear_pointer (&facts->coordinator_names, g_ptr_array_unref);
   g_free (facts->added);
   g_free (facts->died);
   g_free (facts->undated_death);
@@ -620,7 +624,9 @@ finish_rows (KithStore     *store,
 static guint32
 intern_name (GHashTable *names,
              GPtrArray  *list,
-             const char *name)
+             GPtrArray  *display,
+             const char *name,
+             gboolean    strip_role)
 {
   g_autofree char *folded = NULL;
   gpointer index;
@@ -630,8 +636,13 @@ intern_name (GHashTable *names,
   folded = g_utf8_casefold (name, -1);
   if (!g_hash_table_lookup_extended (names, folded, NULL, &index))
     {
+      const char *role = strip_role ? strstr (name, " (") : NULL;
+
       index = GUINT_TO_POINTER (list->len);
       g_ptr_array_add (list, g_strdup (folded));
+      /* "Tunde Afolabi (Care co-ordinator)" is chosen as "Tunde Afolabi":
+       * the filter matches the name with any role. */
+      g_ptr_array_add (display, role && role > name ? g_strndup (name, role - name) : g_strdup (name));
       g_hash_table_insert (names, g_steal_pointer (&folded), index);
     }
   return GPOINTER_TO_UINT (index);
@@ -712,6 +723,8 @@ load_people (KithStore    *store,
   memset (facts->coordinator, 0xff, facts->n * sizeof (guint32));
   facts->teams = g_ptr_array_new_with_free_func (g_free);
   facts->coordinators = g_ptr_array_new_with_free_func (g_free);
+  facts->team_names = g_ptr_array_new_with_free_func (g_free);
+  facts->coordinator_names = g_ptr_array_new_with_free_func (g_free);
   facts->added = g_new0 (guint32, facts->n);
   facts->died = g_new0 (guint32, facts->n);
   facts->undated_death = g_new0 (guint8, facts->n);
@@ -730,8 +743,9 @@ load_people (KithStore    *store,
       if (pid < 0 || (gsize) pid >= facts->n)
         continue;
       facts->indexed[pid] = 1;
-      facts->team[pid] = intern_name (teams, facts->teams, column_text (stmt, 1));
-      facts->coordinator[pid] = intern_name (coordinators, facts->coordinators, column_text (stmt, 2));
+      facts->team[pid] = intern_name (teams, facts->teams, facts->team_names, column_text (stmt, 1), FALSE);
+      facts->coordinator[pid] = intern_name (coordinators, facts->coordinators, facts->coordinator_names,
+                                             column_text (stmt, 2), TRUE);
       facts->tier[pid] = tier_of (column_text (stmt, 3));
     }
   if (!finish_rows (store, stmt, rc, error))
@@ -2343,7 +2357,37 @@ kith_outcome_result_free (KithOutcomeResult *result)
   g_free (result->computed_at);
   g_clear_pointer (&result->indicators, g_ptr_array_unref);
   g_clear_pointer (&result->baseline, kith_outcome_baseline_free);
+  g_strfreev (result->teams);
+  g_strfreev (result->coordinators);
   g_free (result);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names as first written, sorted, each once. */
+static GStrv
+sorted_names (GPtrArray *names)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < names->len; i++)
+    g_ptr_array_add (sorted, names->pdata[i]);
+  g_ptr_array_sort (sorted, compare_names);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      char *folded = g_utf8_casefold (sorted->pdata[i], -1);
+
+      if (g_hash_table_add (seen, folded))
+        g_strv_builder_add (builder, sorted->pdata[i]);
+    }
+  return g_strv_builder_end (builder);
 }
 
 static gboolean
@@ -2390,6 +2434,8 @@ kith_outcomes_compute (KithStore                *store,
   result->indicators = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_indicator_result_free);
   for (guint i = 0; i < defs->specs->len; i++)
     g_ptr_array_add (result->indicators, compute_one (defs->specs->pdata[i], &context));
+  result->teams = sorted_names (facts->team_names);
+  result->coordinators = sorted_names (facts->coordinator_names);
   context_clear (&context);
   return g_steal_pointer (&result);
 }
@@ -2424,6 +2470,247 @@ kith_outcomes_compute_indicator (KithStore                *store,
   result = compute_one (spec, &context);
   context_clear (&context);
   return result;
+}
+
+/* --- off the main loop -------------------------------------------------------- */
+
+#define READER_KEY "kith-outcomes-reader"
+
+/* A second connection to the store's file, for the worker threads: its
+ * own read transactions (WAL lets it read while the window writes), and
+ * its facts kept between calls. Shared by the store (object data) and
+ * each task, refcounted. */
+typedef struct
+{
+  char      *path;
+  GMutex     lock;        /* one task at a time on the connection */
+  KithStore *store;       /* opened by the first task; under lock */
+  GMutex     queue_lock;
+  GPtrArray *queued;      /* the GCancellable (or NULL) of each task not finished */
+} Reader;
+
+static void
+reader_clear (Reader *reader)
+{
+  g_free (reader->path);
+  g_clear_object (&reader->store);
+  g_clear_pointer (&reader->queued, g_ptr_array_unref);
+  g_mutex_clear (&reader->lock);
+  g_mutex_clear (&reader->queue_lock);
+}
+
+static void
+reader_unref (Reader *reader)
+{
+  g_atomic_rc_box_release_full (reader, (GDestroyNotify) reader_clear);
+}
+
+static Reader *
+get_reader (KithStore *store)
+{
+  Reader *reader = g_object_get_data (G_OBJECT (store), READER_KEY);
+
+  if (reader == NULL)
+    {
+      reader = g_atomic_rc_box_new0 (Reader);
+      reader->path = g_strdup (kith_store_get_path (store));
+      g_mutex_init (&reader->lock);
+      g_mutex_init (&reader->queue_lock);
+      reader->queued = g_ptr_array_new ();
+      g_object_set_data_full (G_OBJECT (store), READER_KEY, reader, (GDestroyNotify) reader_unref);
+    }
+  return g_atomic_rc_box_acquire (reader);
+}
+
+typedef enum
+{
+  JOB_COMPUTE,
+  JOB_FREEZE,
+} JobKind;
+
+typedef struct
+{
+  JobKind       kind;
+  Reader       *reader;
+  GCancellable *cancellable;   /* as queued */
+  char         *name;
+  char         *team;
+  char         *coordinator;
+  guint         tiers;
+  GDateTime    *now;
+  GDate         from;
+  GDate         to;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_mutex_lock (&job->reader->queue_lock);
+  g_ptr_array_remove (job->reader->queued, job->cancellable);
+  g_mutex_unlock (&job->reader->queue_lock);
+  g_clear_pointer (&job->reader, reader_unref);
+  g_clear_object (&job->cancellable);
+  g_free (job->name);
+  g_free (job->team);
+  g_free (job->coordinator);
+  g_clear_pointer (&job->now, g_date_time_unref);
+  g_free (job);
+}
+
+/* sqlite asks every few thousand steps: reading stops (SQLITE_INTERRUPT)
+ * only when no task is left that wants what is being read. */
+static int
+on_reader_progress (void *user_data)
+{
+  Reader *reader = user_data;
+  gboolean wanted = FALSE;
+
+  g_mutex_lock (&reader->queue_lock);
+  for (guint i = 0; i < reader->queued->len && !wanted; i++)
+    wanted = !g_cancellable_is_cancelled (reader->queued->pdata[i]);
+  g_mutex_unlock (&reader->queue_lock);
+  return !wanted;
+}
+
+static void
+run_job (GTask        *task,
+         gpointer      source_object,
+         gpointer      task_data,
+         GCancellable *cancellable)
+{
+  Job *job = task_data;
+  Reader *reader = job->reader;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KithOutcomeResult) result = NULL;
+  KithOutcomeFilter filter = { job->team, job->coordinator, job->tiers, job->now };
+  gboolean frozen = FALSE;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  g_mutex_lock (&reader->lock);
+  if (reader->store == NULL)
+    reader->store = kith_store_open (reader->path, &error);
+  if (reader->store != NULL && !g_cancellable_is_cancelled (cancellable))
+    {
+      sqlite3 *db = kith_store_get_db (reader->store);
+
+      sqlite3_progress_handler (db, 10000, on_reader_progress, reader);
+      if (job->kind == JOB_COMPUTE)
+        result = kith_outcomes_compute (reader->store, &filter, &job->from, &job->to, &error);
+      else
+        frozen = kith_outcomes_freeze_baseline (reader->store, job->name, &filter, &job->from, &job->to, &error);
+      sqlite3_progress_handler (db, 0, NULL, NULL);
+    }
+  g_mutex_unlock (&reader->lock);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (job->kind == JOB_COMPUTE)
+    g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) kith_outcome_result_free);
+  else
+    g_task_return_boolean (task, frozen);
+}
+
+static void
+start_job (KithStore               *store,
+           JobKind                  kind,
+           const char              *name,
+           const KithOutcomeFilter *filter,
+           const GDate             *from,
+           const GDate             *to,
+           GCancellable            *cancellable,
+           GAsyncReadyCallback      callback,
+           gpointer                 user_data,
+           gpointer                 source_tag)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  Job *job;
+
+  g_task_set_source_tag (task, source_tag);
+  if (from == NULL || to == NULL || !g_date_valid (from) || !g_date_valid (to) || !check_filter (filter, &error))
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID,
+                             _("Choose a period: a first day on or before its last day"));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->kind = kind;
+  job->reader = get_reader (store);
+  job->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  job->name = g_strdup (name);
+  job->team = filter && filter->team ? g_strdup (filter->team) : NULL;
+  job->coordinator = filter && filter->coordinator ? g_strdup (filter->coordinator) : NULL;
+  job->tiers = filter ? filter->tiers : 0;
+  job->now = filter && filter->now ? g_date_time_ref (filter->now) : NULL;
+  job->from = *from;
+  job->to = *to;
+  g_mutex_lock (&job->reader->queue_lock);
+  g_ptr_array_add (job->reader->queued, job->cancellable);
+  g_mutex_unlock (&job->reader->queue_lock);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, run_job);
+}
+
+void
+kith_outcomes_compute_async (KithStore               *store,
+                             const KithOutcomeFilter *filter,
+                             const GDate             *from,
+                             const GDate             *to,
+                             GCancellable            *cancellable,
+                             GAsyncReadyCallback      callback,
+                             gpointer                 user_data)
+{
+  g_return_if_fail (KITH_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_job (store, JOB_COMPUTE, NULL, filter, from, to, cancellable, callback, user_data,
+             kith_outcomes_compute_async);
+}
+
+KithOutcomeResult *
+kith_outcomes_compute_finish (KithStore     *store,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kith_outcomes_compute_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kith_outcomes_freeze_baseline_async (KithStore               *store,
+                                     const char              *name,
+                                     const KithOutcomeFilter *filter,
+                                     const GDate             *from,
+                                     const GDate             *to,
+                                     GCancellable            *cancellable,
+                                     GAsyncReadyCallback      callback,
+                                     gpointer                 user_data)
+{
+  g_return_if_fail (KITH_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_job (store, JOB_FREEZE, name, filter, from, to, cancellable, callback, user_data,
+             kith_outcomes_freeze_baseline_async);
+}
+
+gboolean
+kith_outcomes_freeze_baseline_finish (KithStore     *store,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kith_outcomes_freeze_baseline_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 const KithIndicatorResult *
@@ -3164,49 +3451,19 @@ kith_experience_is_top_box (KithAnswerSet *answers,
   return chosen->ordinal == best;
 }
 
-char *
-kith_experience_save (KithStore      *store,
-                      const char     *patient_id,
-                      KithAnswerSet  *answers,
-                      const char     *plan_id,
-                      const char     *authored,
-                      GError        **error)
+/* A completed QuestionnaireResponse for @answers. */
+static JsonObject *
+new_response (KithAnswerSet  *answers,
+              const char     *patient_id,
+              const char     *plan_id,
+              const char     *when,
+              const char     *answered_on,
+              const char     *recorded_by)
 {
-  g_autoptr(JsonObject) response = NULL;
+  KithInstrument *instrument = kith_answer_set_get_instrument (answers);
+  g_autoptr(JsonArray) items = kith_answer_set_to_items (answers);
   g_autofree char *canonical = NULL;
-  g_autofree char *when = NULL;
-  KithInstrument *instrument;
-
-  g_return_val_if_fail (KITH_IS_STORE (store), NULL);
-  g_return_val_if_fail (answers != NULL, NULL);
-
-  instrument = kith_answer_set_get_instrument (answers);
-  if (g_strcmp0 (kith_instrument_get_id (instrument), KITH_EXPERIENCE_INSTRUMENT) != 0)
-    {
-      g_set_error_literal (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID,
-                           _("These are not answers to the experience questionnaire"));
-      return NULL;
-    }
-  if (!kith_fhir_is_valid_id (patient_id) || (plan_id && !kith_fhir_is_valid_id (plan_id)))
-    {
-      g_set_error_literal (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID,
-                           _("Say whose answers these are, with a valid id"));
-      return NULL;
-    }
-  if (authored)
-    {
-      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (authored, NULL);
-
-      if (parsed == NULL)
-        {
-          g_set_error_literal (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID,
-                               _("When the questionnaire was answered: give a date and time with its zone"));
-          return NULL;
-        }
-      when = kith_fhir_format_instant (parsed);
-    }
-  else
-    when = kith_fhir_now_instant ();
+  JsonObject *response;
 
   canonical = g_strdup_printf ("%s|%s", kith_instrument_get_url (instrument), kith_instrument_get_version (instrument));
   response = json_object_new ();
@@ -3222,8 +3479,148 @@ kith_experience_save (KithStore      *store,
       json_object_set_array_member (response, "basedOn", based_on);
     }
   json_object_set_string_member (response, "authored", when);
-  json_object_set_array_member (response, "item", kith_answer_set_to_items (answers));
+  if (answered_on)
+    {
+      /* The person gave the answers (source); the professional only
+       * handed over the screen or typed in the paper form (author). */
+      JsonObject *author = json_object_new ();
+
+      json_object_set_object_member (response, "source", kith_fhir_new_reference ("Patient", patient_id, NULL));
+      if (recorded_by)
+        {
+          json_object_set_string_member (author, "display", recorded_by);
+          json_object_set_object_member (response, "author", author);
+        }
+      else
+        json_object_unref (author);
+      kith_fhir_set_extension (response, KITH_FHIR_SD "answered-on", "valueCode",
+                               json_node_init_string (json_node_alloc (), answered_on));
+    }
+  json_object_set_array_member (response, "item", g_steal_pointer (&items));
+  return response;
+}
+
+static gboolean
+is_instrument (KithAnswerSet *answers,
+               const char    *id)
+{
+  return g_strcmp0 (kith_instrument_get_id (kith_answer_set_get_instrument (answers)), id) == 0;
+}
+
+static char *
+answered_when (const char  *authored,
+               GError     **error)
+{
+  g_autoptr(GDateTime) parsed = NULL;
+
+  if (authored == NULL)
+    return kith_fhir_now_instant ();
+  if (!(parsed = g_date_time_new_from_iso8601 (authored, NULL)))
+    {
+      g_set_error_literal (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID,
+                           _("When the questionnaire was answered: give a date and time with its zone"));
+      return NULL;
+    }
+  return kith_fhir_format_instant (parsed);
+}
+
+char *
+kith_experience_save (KithStore      *store,
+                      const char     *patient_id,
+                      KithAnswerSet  *answers,
+                      const char     *plan_id,
+                      const char     *authored,
+                      GError        **error)
+{
+  g_autoptr(JsonObject) response = NULL;
+  g_autofree char *when = NULL;
+
+  g_return_val_if_fail (KITH_IS_STORE (store), NULL);
+  g_return_val_if_fail (answers != NULL, NULL);
+
+  if (!is_instrument (answers, KITH_EXPERIENCE_INSTRUMENT))
+    {
+      g_set_error_literal (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID,
+                           _("These are not answers to the experience questionnaire"));
+      return NULL;
+    }
+  if (!kith_fhir_is_valid_id (patient_id) || (plan_id && !kith_fhir_is_valid_id (plan_id)))
+    {
+      g_set_error_literal (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID,
+                           _("Say whose answers these are, with a valid id"));
+      return NULL;
+    }
+  if (!(when = answered_when (authored, error)))
+    return NULL;
+
+  response = new_response (answers, patient_id, plan_id, when, NULL, NULL);
   if (!kith_store_save_resource (store, response, NULL, error))
     return NULL;
   return g_strdup (kith_fhir_get_string (response, "id"));
+}
+
+GStrv
+kith_experience_record (KithStore                  *store,
+                        const KithExperienceRecord *record,
+                        GError                    **error)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autofree char *when = NULL;
+  KithAnswerSet *sets[2];
+  guint saved = 0;
+
+  g_return_val_if_fail (KITH_IS_STORE (store), NULL);
+  g_return_val_if_fail (record != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  sets[0] = record->experience;
+  sets[1] = record->collaborate;
+  if ((sets[0] && !is_instrument (sets[0], KITH_EXPERIENCE_INSTRUMENT)) ||
+      (sets[1] && !is_instrument (sets[1], KITH_COLLABORATE_INSTRUMENT)))
+    {
+      g_set_error_literal (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID,
+                           _("These are not answers to the experience questionnaire and collaboRATE"));
+      return NULL;
+    }
+  if (!kith_fhir_is_valid_id (record->patient_id) || (record->plan_id && !kith_fhir_is_valid_id (record->plan_id)))
+    {
+      g_set_error_literal (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID,
+                           _("Say whose answers these are, with a valid id"));
+      return NULL;
+    }
+  if (!(when = answered_when (record->authored, error)))
+    return NULL;
+
+  /* Both questionnaires of one sitting, or neither. */
+  if (!kith_store_begin (store, error))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
+    {
+      g_autoptr(JsonObject) response = NULL;
+
+      if (sets[i] == NULL)
+        continue;
+      response = new_response (sets[i], record->patient_id, record->plan_id, when,
+                               record->source == KITH_EXPERIENCE_FROM_PAPER ? "paper" : "shared-screen",
+                               record->recorded_by);
+      if (json_array_get_length (kith_fhir_get_array (response, "item")) == 0)
+        continue;   /* a questionnaire left out altogether */
+      if (!kith_store_save_resource (store, response, NULL, error))
+        {
+          kith_store_rollback (store);
+          return NULL;
+        }
+      g_strv_builder_add (ids, kith_fhir_get_string (response, "id"));
+      saved++;
+    }
+  if (saved == 0)
+    {
+      kith_store_rollback (store);
+      g_set_error_literal (error, KITH_OUTCOMES_ERROR, KITH_OUTCOMES_ERROR_INVALID,
+                           _("Nothing was answered: there is nothing to save"));
+      return NULL;
+    }
+  if (!kith_store_commit (store, error))
+    return NULL;
+  return g_strv_builder_end (ids);
 }

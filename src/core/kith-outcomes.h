@@ -114,6 +114,8 @@ typedef struct
   char                *computed_at;   /* an instant */
   GPtrArray           *indicators;    /* KithIndicatorResult, in the definitions' order */
   KithOutcomeBaseline *baseline;      /* to compare with, or NULL */
+  GStrv                teams;         /* every team and co-ordinator a filter can */
+  GStrv                coordinators;  /* choose (as the caseload has them), sorted */
 } KithOutcomeResult;
 
 void                 kith_indicator_result_free   (KithIndicatorResult *result);
@@ -145,6 +147,37 @@ const KithIndicatorResult *kith_outcome_result_lookup (const KithOutcomeResult *
 /* numerator / denominator × 100, or NAN when the denominator is 0 */
 double               kith_outcomes_rate           (guint                    numerator,
                                                    guint                    denominator);
+
+/* The same, off the main loop: on a worker thread, with a connection of
+ * its own to @store's file, opened by the first call and kept with @store
+ * so that what it read stays read between calls (the first compute on a
+ * large store reads for seconds; later ones take milliseconds). Calls run
+ * one after another. A cancelled call finishes with G_IO_ERROR_CANCELLED;
+ * the reading it started goes on while another call waits for it, and
+ * stops when every waiting call is cancelled. */
+void                 kith_outcomes_compute_async  (KithStore               *store,
+                                                   const KithOutcomeFilter *filter,
+                                                   const GDate             *from,
+                                                   const GDate             *to,
+                                                   GCancellable            *cancellable,
+                                                   GAsyncReadyCallback      callback,
+                                                   gpointer                 user_data);
+KithOutcomeResult   *kith_outcomes_compute_finish (KithStore               *store,
+                                                   GAsyncResult            *result,
+                                                   GError                 **error);
+/* kith_outcomes_freeze_baseline() on that worker's connection, so that
+ * what it read stays good. */
+void                 kith_outcomes_freeze_baseline_async  (KithStore               *store,
+                                                           const char              *name,
+                                                           const KithOutcomeFilter *filter,
+                                                           const GDate             *from,
+                                                           const GDate             *to,
+                                                           GCancellable            *cancellable,
+                                                           GAsyncReadyCallback      callback,
+                                                           gpointer                 user_data);
+gboolean             kith_outcomes_freeze_baseline_finish (KithStore               *store,
+                                                           GAsyncResult            *result,
+                                                           GError                 **error);
 /* Forgets what kith_outcomes_compute() read from @store (for benchmarks). */
 void                 kith_outcomes_forget         (KithStore               *store);
 
@@ -255,6 +288,35 @@ char                *kith_experience_save         (KithStore               *stor
                                                    const char              *plan_id,
                                                    const char              *authored,
                                                    GError                 **error);
+/* collaboRATE after a review (data/instruments/collaborate.json): three
+ * questions, each 0 ("no effort was made") to 4 ("every effort was made"). */
+#define KITH_COLLABORATE_INSTRUMENT "collaborate"
+
+typedef enum
+{
+  KITH_EXPERIENCE_SHARED_SCREEN,  /* the person answered on the professional's screen */
+  KITH_EXPERIENCE_FROM_PAPER,     /* typed in from the person's paper form */
+} KithExperienceSource;
+
+typedef struct
+{
+  const char           *patient_id;
+  const char           *plan_id;      /* the plan reviewed (basedOn), or NULL */
+  KithAnswerSet        *experience;   /* answers to KITH_EXPERIENCE_INSTRUMENT, or NULL */
+  KithAnswerSet        *collaborate;  /* answers to KITH_COLLABORATE_INSTRUMENT, or NULL */
+  KithExperienceSource  source;
+  const char           *recorded_by;  /* the professional who handed over or typed in, or NULL */
+  const char           *authored;     /* an instant; NULL: now */
+} KithExperienceRecord;
+
+/* Saves one sitting: each answer set with something answered as a
+ * completed QuestionnaireResponse, in one transaction, with the person as
+ * its source, who recorded it as author, and how it was answered in the
+ * extension answered-on ("shared-screen" or "paper"). Returns the ids
+ * saved, experience first; nothing answered at all is an error. */
+GStrv                kith_experience_record       (KithStore                  *store,
+                                                   const KithExperienceRecord *record,
+                                                   GError                    **error);
 /* Whether @answers holds the best answer (the top box) to @link_id. */
 gboolean             kith_experience_is_top_box   (KithAnswerSet           *answers,
                                                    const char              *link_id);
