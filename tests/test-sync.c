@@ -104,8 +104,8 @@ server_start_full (Server     *server,
   g_autofree char *cert = tls_dir ? g_build_filename (tls_dir, "server.pem", NULL) : NULL;
   g_autofree char *key = tls_dir ? g_build_filename (tls_dir, "server.key", NULL) : NULL;
   const char *binary = g_getenv ("KITH_SERVER");
-  const char *add[] = { "user", "add", "--role", "nurse", "--name", "Sync Nurse", "--team", "Sync team",
-                        SYNC_USER, NULL };
+  const char *add[] = { "user", "add", "--role", "co-ordinator", "--name", "Sync Co-ordinator", "--team",
+                        "South locality team", SYNC_USER, NULL };
   const char *marker;
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
 

@@ -19,7 +19,10 @@
 #include <glib/gi18n.h>
 
 #include "kith-alert-box.h"
+#include "kith-access-log-dialog.h"
+#include "kith-break-glass-dialog.h"
 #include "kith-contact-dialog.h"
+#include "kith-corrections-dialog.h"
 #include "kith-death-dialog.h"
 #include "kith-experience-dialog.h"
 #include "kith-progress-view.h"
@@ -28,6 +31,7 @@
 #include "kith-format.h"
 #include "kith-record-page.h"
 #include "kith-risk-dialog.h"
+#include "kith-sharing-dialog.h"
 
 struct _KithRecordPage
 {
@@ -35,6 +39,7 @@ struct _KithRecordPage
 
   KithPatient       *patient;
   KithStore         *store;
+  KithSyncClient    *sync_client;      /* for the server's audit and emergency access */
   char              *in_progress_id;   /* the person's paused assessment */
   char              *entry_tier;       /* the caseload's tier: NULL if nothing is known */
   char              *tier_in_use;      /* fit … severe, or NULL */
@@ -84,6 +89,9 @@ struct _KithRecordPage
   AdwActionRow      *import_row;
   AdwExpanderRow    *history_row;
   GtkLabel          *frailty_source_label;
+  AdwActionRow      *withheld_row;
+  AdwActionRow      *sharing_row;
+  AdwActionRow      *corrections_row;
 };
 
 G_DEFINE_FINAL_TYPE (KithRecordPage, kith_record_page, GTK_TYPE_WIDGET)
@@ -1382,6 +1390,152 @@ on_alert_box_changed_cb (KithRecordPage *self)
   g_signal_emit (self, signals[ALERTS_CHANGED], 0);
 }
 
+/* Sharing and corrections */
+
+static void
+update_governance (KithRecordPage *self)
+{
+  g_autoptr(KithConsent) consent = NULL;
+  g_autoptr(GPtrArray) corrections = NULL;
+  g_autoptr(GPtrArray) withheld = NULL;
+  g_autofree char *sharing = NULL;
+  g_autofree char *asked = NULL;
+  const char *patient_id = self->patient ? kith_patient_get_id (self->patient) : NULL;
+  gboolean have = patient_id != NULL && self->store != NULL;
+  guint open = 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.sharing", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.corrections", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.access-log", have && self->sync_client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.break-glass", have && self->sync_client != NULL);
+  if (!have)
+    return;
+
+  if ((consent = kith_sharing_load (self->store, patient_id, NULL)) != NULL)
+    {
+      g_autofree char *when = kith_format_instant (consent->date_time);
+
+      sharing = consent->rules->len == 0 && consent->share_by_default
+        ? g_strdup_printf (_("Kith’s usual rule, agreed %s"), when)
+        /* Translators: "2 choices of their own, recorded 3 March 2026 at 10:00 by Bethan Hughes" */
+        : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u choice of their own, recorded %s by %s",
+                                        "%u choices of their own, recorded %s by %s", consent->rules->len),
+                           consent->rules->len, when, consent->recorded_by ? consent->recorded_by : _("someone"));
+    }
+  adw_action_row_set_subtitle (self->sharing_row,
+                               sharing ? sharing : _("None recorded: their care team sees the record, and "
+                                                     "the sensitive parts only their GP and named co-ordinator"));
+
+  if ((corrections = kith_correction_list (self->store, patient_id, NULL)) != NULL)
+    for (guint i = 0; i < corrections->len; i++)
+      if (((KithCorrection *) corrections->pdata[i])->state == KITH_CORRECTION_REQUESTED)
+        open++;
+  if (corrections == NULL || corrections->len == 0)
+    asked = g_strdup (_("None asked for"));
+  else if (open > 0)
+    asked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u request waiting for an answer",
+                                          "%u requests waiting for an answer", open), open);
+  else
+    asked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u request, answered", "%u requests, all answered",
+                                          corrections->len), corrections->len);
+  adw_action_row_set_subtitle (self->corrections_row, asked);
+
+  if ((withheld = kith_store_list_withheld (self->store, patient_id, NULL)) != NULL && withheld->len > 0)
+    {
+      g_autofree char *text = kith_sharing_describe_withheld (withheld);
+
+      adw_action_row_set_subtitle (self->withheld_row, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->withheld_row), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->withheld_row), FALSE);
+}
+
+/* A saved edit, to send with the next sync. */
+static void
+on_record_edited_cb (KithRecordPage *self)
+{
+  g_signal_emit (self, signals[RISK_CHANGED], 0);
+}
+
+static char *
+dup_person_name (KithRecordPage *self)
+{
+  return self->patient ? kith_patient_dup_spoken_name (self->patient) : NULL;
+}
+
+static void
+patient_sharing_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  g_autofree char *me = kith_dup_professional_name ();
+  GtkWidget *dialog;
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+  dialog = kith_sharing_dialog_new (parent_window (self), self->store, kith_patient_get_id (self->patient), me);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (update_governance), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_record_edited_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+patient_corrections_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  g_autofree char *me = kith_dup_professional_name ();
+  GtkWidget *dialog;
+
+  if (self->patient == NULL || self->store == NULL)
+    return;
+  dialog = kith_corrections_dialog_new (parent_window (self), self->store, kith_patient_get_id (self->patient), me);
+  g_signal_connect_object (dialog, "changed", G_CALLBACK (update_governance), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "changed", G_CALLBACK (on_record_edited_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+patient_access_log_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  g_autofree char *name = dup_person_name (self);
+
+  if (self->patient == NULL || self->sync_client == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (kith_access_log_dialog_new (parent_window (self), self->sync_client,
+                                                              kith_patient_get_id (self->patient), name)));
+}
+
+static void
+on_break_glass_granted_cb (KithRecordPage *self)
+{
+  report_error (self, _("Emergency access granted: the record comes with the next sync"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.sync-now", NULL);
+}
+
+static void
+patient_break_glass_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  KithRecordPage *self = KITH_RECORD_PAGE (widget);
+  g_autofree char *name = dup_person_name (self);
+  GtkWidget *dialog;
+
+  if (self->patient == NULL || self->sync_client == NULL)
+    return;
+  dialog = kith_break_glass_dialog_new (parent_window (self), self->sync_client, kith_patient_get_id (self->patient),
+                                        name);
+  g_signal_connect_object (dialog, "granted", G_CALLBACK (on_break_glass_granted_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 kith_record_page_dispose (GObject *object)
 {
@@ -1390,6 +1544,7 @@ kith_record_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), KITH_TYPE_RECORD_PAGE);
   g_clear_object (&self->patient);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync_client);
   g_clear_pointer (&self->in_progress_id, g_free);
   g_clear_pointer (&self->entry_tier, g_free);
   g_clear_pointer (&self->tier_in_use, g_free);
@@ -1515,6 +1670,9 @@ kith_record_page_class_init (KithRecordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, import_row);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, history_row);
   gtk_widget_class_bind_template_child (widget_class, KithRecordPage, frailty_source_label);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, withheld_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, sharing_row);
+  gtk_widget_class_bind_template_child (widget_class, KithRecordPage, corrections_row);
   gtk_widget_class_bind_template_callback (widget_class, on_alert_box_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "patient.start-assessment", NULL,
@@ -1535,6 +1693,10 @@ kith_record_page_class_init (KithRecordPageClass *klass)
   gtk_widget_class_install_action (widget_class, "patient.record-death", NULL, patient_record_death_action);
   gtk_widget_class_install_action (widget_class, "patient.correct-death", NULL, patient_record_death_action);
   gtk_widget_class_install_action (widget_class, "patient.ask-experience", NULL, patient_ask_experience_action);
+  gtk_widget_class_install_action (widget_class, "patient.sharing", NULL, patient_sharing_action);
+  gtk_widget_class_install_action (widget_class, "patient.corrections", NULL, patient_corrections_action);
+  gtk_widget_class_install_action (widget_class, "patient.access-log", NULL, patient_access_log_action);
+  gtk_widget_class_install_action (widget_class, "patient.break-glass", NULL, patient_break_glass_action);
 }
 
 static void
@@ -1603,6 +1765,7 @@ kith_record_page_reload (KithRecordPage *self)
   update_frailty (self);
   update_contacts (self);
   update_progress (self);
+  update_governance (self);
 }
 
 void
@@ -1683,4 +1846,24 @@ kith_record_page_get_death_text (KithRecordPage *self)
   g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
 
   return gtk_widget_get_visible (self->death_box) ? gtk_label_get_text (self->death_label) : NULL;
+}
+
+void
+kith_record_page_set_sync_client (KithRecordPage *self,
+                                  KithSyncClient *client)
+{
+  g_return_if_fail (KITH_IS_RECORD_PAGE (self));
+  g_return_if_fail (client == NULL || KITH_IS_SYNC_CLIENT (client));
+
+  g_set_object (&self->sync_client, client);
+  update_governance (self);
+}
+
+const char *
+kith_record_page_get_withheld_text (KithRecordPage *self)
+{
+  g_return_val_if_fail (KITH_IS_RECORD_PAGE (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->withheld_row))
+           ? adw_action_row_get_subtitle (self->withheld_row) : NULL;
 }

@@ -47,6 +47,13 @@ const char  *kith_record_page_get_frailty_text (KithRecordPage    *self);
 AdwExpanderRow *kith_record_page_get_risk_history_row (KithRecordPage *self);
 AdwExpanderRow *kith_record_page_get_deficits_row     (KithRecordPage *self);
 
+/* The connection to the practice server, for the record's audit and for
+ * emergency access; NULL when working without a server. */
+void         kith_record_page_set_sync_client (KithRecordPage *self,
+                                               KithSyncClient *client);
+/* For the GUI tests: what the record says is withheld, or NULL. */
+const char  *kith_record_page_get_withheld_text (KithRecordPage *self);
+
 /* For the GUI tests: "Died on 3 March 2026, …" as shown, or NULL. */
 const char  *kith_record_page_get_death_text   (KithRecordPage    *self);
 

@@ -28,3 +28,18 @@ kith_secret_get_token_schema (void)
 
   return &schema;
 }
+
+const SecretSchema *
+kith_secret_get_verifier_schema (void)
+{
+  static const SecretSchema schema = {
+    "care.kith.Kith.Verifier", SECRET_SCHEMA_NONE,
+    {
+      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+  };
+
+  return &schema;
+}

@@ -18,4 +18,9 @@ G_BEGIN_DECLS
  * server answers 401 and the app asks to sign in again. */
 const SecretSchema *kith_secret_get_token_schema (void);
 
+/* The keyring entry for the lock screen's offline check of the password:
+ * an Argon2id hash (kith_lock_hash_password()), never the password, made
+ * when signing in and kept only in the keyring. Forgotten on sign-out. */
+const SecretSchema *kith_secret_get_verifier_schema (void);
+
 G_END_DECLS

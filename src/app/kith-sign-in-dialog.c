@@ -8,7 +8,8 @@
  * the dialog stays open: a refusal is said in the dialog, and only once
  * the server has given a token does the dialog answer "sign-in", with
  * the token (never the password) for the window to keep in the keyring
- * and hand to the sync client.
+ * and hand to the sync client, with an Argon2id hash of the password for
+ * the lock screen to check it when there is no network.
  *
  * AdwMessageDialog closes itself before it emits a response; this dialog
  * keeps itself open across a response button (see close_request) and
@@ -22,6 +23,8 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "kith-application.h"
+#include "kith-lock.h"
 #include "kith-sign-in-dialog.h"
 #include "kith-sync.h"
 
@@ -38,6 +41,7 @@ struct _KithSignInDialog
   /* The sign-in under way, and what came of it */
   GCancellable     *cancellable;
   char             *token;
+  char             *verifier;   /* the password's hash, for the lock screen offline */
   char             *failure;
   char             *signed_in_server;
   char             *signed_in_user;
@@ -132,6 +136,34 @@ on_row_changed_cb (KithSignInDialog *self)
 }
 
 static void
+on_verifier_hashed_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(KithSignInDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *verifier = kith_lock_hash_password_finish (result, &error);
+
+  /* Closed meanwhile (the task checks the cancellable) */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cancellable == NULL)
+    {
+      g_free (verifier);
+      return;
+    }
+  /* Signed in all the same: only the offline unlock is missing. */
+  if (verifier == NULL)
+    g_warning ("No offline password check: %s", error->message);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->verifier);
+  self->verifier = verifier;
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+
+  /* Now the window hears "sign-in", and takes the token. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "sign-in");
+}
+
+static void
 on_signed_in_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -152,13 +184,12 @@ on_signed_in_cb (GObject      *source,
       return;
     }
 
-  g_clear_object (&self->cancellable);
   wipe_free (self->token);
   self->token = kith_sync_client_dup_token (client);
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
 
-  /* Now the window hears "sign-in", and takes the token. */
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "sign-in");
+  /* Still "Signing in…" while the password is hashed, on a thread */
+  kith_lock_hash_password_async (gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
+                                 self->cancellable, on_verifier_hashed_cb, g_object_ref (self));
 }
 
 static void
@@ -168,13 +199,22 @@ start_sign_in (KithSignInDialog *self)
   g_autofree char *user = dup_row_text (self->user_row);
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   g_autoptr(KithSyncClient) client = NULL;
+  g_autoptr(GError) ca_error = NULL;
 
   if (is_signing_in (self) || server == NULL || user == NULL || password == NULL ||
       *password == '\0' || describe_server_problem (server) != NULL)
     return;
 
-  /* A client of its own: the window's may be for another server. */
+  /* A client of its own: the window's may be for another server. It
+   * trusts the practice's CA file too, when Preferences has one. */
   client = kith_sync_client_new (NULL, server);
+  if (!kith_apply_ca_file_setting (client, NULL, &ca_error))
+    {
+      g_free (self->failure);
+      self->failure = g_strdup (ca_error->message);
+      update_response (self);
+      return;
+    }
   self->cancellable = g_cancellable_new ();
   g_free (self->signed_in_server);
   self->signed_in_server = g_steal_pointer (&server);
@@ -253,6 +293,7 @@ kith_sign_in_dialog_finalize (GObject *object)
   KithSignInDialog *self = KITH_SIGN_IN_DIALOG (object);
 
   wipe_free (self->token);
+  g_free (self->verifier);
   g_free (self->failure);
   g_free (self->signed_in_server);
   g_free (self->signed_in_user);
@@ -357,6 +398,14 @@ kith_sign_in_dialog_dup_token (KithSignInDialog *self)
   g_return_val_if_fail (KITH_IS_SIGN_IN_DIALOG (self), NULL);
 
   return g_strdup (self->token);
+}
+
+char *
+kith_sign_in_dialog_dup_verifier (KithSignInDialog *self)
+{
+  g_return_val_if_fail (KITH_IS_SIGN_IN_DIALOG (self), NULL);
+
+  return g_strdup (self->verifier);
 }
 
 const char *

@@ -30,6 +30,9 @@ char             *kith_sign_in_dialog_dup_user   (KithSignInDialog *self);
 /* The bearer token the server gave (never the password): hand it to
  * libsecret and the sync client, and nowhere else. NULL before. */
 char             *kith_sign_in_dialog_dup_token  (KithSignInDialog *self);
+/* An Argon2id hash of the password (kith_lock_hash_password()), for the
+ * keyring and the lock screen's offline check; NULL before signing in. */
+char             *kith_sign_in_dialog_dup_verifier (KithSignInDialog *self);
 
 /* Why the last sign-in failed, in words, or NULL */
 const char       *kith_sign_in_dialog_get_failure    (KithSignInDialog *self);

@@ -43,5 +43,7 @@ GtkWidget           *kith_window_get_work_page        (KithWindow *self,
                                                        const char *name);
 void                 kith_window_show_work_page       (KithWindow *self,
                                                        const char *name);
+/* Everything but the lock screen: hidden while locked */
+GtkWidget           *kith_window_get_records          (KithWindow *self);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "kith-conflicts-dialog.h"
 #include "kith-first-frame.h"
 #include "kith-format.h"
+#include "kith-lock-screen.h"
 #include "kith-record-page.h"
 #include "kith-secret.h"
 #include "kith-sign-in-dialog.h"
@@ -27,6 +28,7 @@
 #include "kith-application.h"
 #include "kith-window-private.h"
 #include "kith-meetings-page.h"
+#include "kith-outcomes-page.h"
 #include "kith-referrals-page.h"
 #include "kith-tasks-page.h"
 #include "kith-today-page.h"
@@ -80,6 +82,9 @@ struct _KithWindow
   GtkWidget            *plan_holder;
   KithPlanEditor       *plan_editor;
   AdwStatusPage        *store_error_page;
+  KithLockScreen       *lock_screen;
+  /* What had the focus when the window locked, for after */
+  GtkWidget            *focus_before_lock;
 };
 
 G_DEFINE_FINAL_TYPE (KithWindow, kith_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -838,6 +843,24 @@ on_sync_conflicts_changed_cb (KithWindow     *self,
   self->conflicts_seen = conflicts;
 }
 
+/* The practice's CA file from Preferences, or the system's CAs when none
+ * is set. A file that cannot be used stops sync with a clear message
+ * rather than falling back: verification is never skipped or loosened. */
+static gboolean
+apply_ca_file (KithWindow     *self,
+               KithSyncClient *client)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (kith_apply_ca_file_setting (client, self->settings, &error))
+    return TRUE;
+
+  /* Said in the window; the message names the file, nothing personal */
+  g_message ("Not syncing: %s", error->message);
+  show_toast (self, error->message);
+  return FALSE;
+}
+
 static void
 tear_down_sync (KithWindow *self)
 {
@@ -852,6 +875,8 @@ tear_down_sync (KithWindow *self)
   g_signal_handlers_disconnect_by_data (self->sync, self);
   if (self->sync_indicator != NULL)
     kith_sync_indicator_set_client (self->sync_indicator, NULL);
+  if (self->record_page != NULL)
+    kith_record_page_set_sync_client (self->record_page, NULL);
 
   /* Stops its timers; a cycle in flight finishes on its own. */
   g_object_run_dispose (G_OBJECT (self->sync));
@@ -897,6 +922,12 @@ set_up_sync (KithWindow *self,
         {
           self->sync = kith_sync_scheduler_new (kith_store_get_path (self->store), server, user);
           client = kith_sync_scheduler_get_client (self->sync);
+          if (!apply_ca_file (self, client))
+            {
+              g_clear_object (&self->sync);
+              update_sync_actions (self);
+              return;
+            }
 
           /* Working offline is the professional's choice, kept across runs */
           if (self->settings != NULL)
@@ -909,6 +940,7 @@ set_up_sync (KithWindow *self,
           g_signal_connect_object (self->sync, "records-changed",
                                    G_CALLBACK (on_sync_records_changed_cb), self, G_CONNECT_SWAPPED);
           kith_sync_indicator_set_client (self->sync_indicator, client);
+          kith_record_page_set_sync_client (self->record_page, client);
           self->conflicts_seen = 0;
           on_sync_conflicts_changed_cb (self, NULL, client);
           kith_sync_scheduler_start (self->sync);
@@ -927,6 +959,41 @@ on_settings_server_changed_cb (KithWindow *self,
   g_autofree char *user = g_settings_get_string (settings, "last-user");
 
   set_up_sync (self, server, user);
+}
+
+/* Another CA file: the next cycle and sign-in use it, at once. */
+static void
+on_settings_ca_file_changed_cb (KithWindow *self,
+                                const char *key,
+                                GSettings  *settings)
+{
+  g_autofree char *server = g_settings_get_string (settings, "last-server");
+  g_autofree char *user = g_settings_get_string (settings, "last-user");
+
+  if (self->sync == NULL && self->store == NULL)
+    return;
+  if (self->sync != NULL)
+    {
+      if (!apply_ca_file (self, kith_sync_scheduler_get_client (self->sync)))
+        tear_down_sync (self);
+      else
+        kith_sync_scheduler_sync_now (self->sync);
+      update_sync_actions (self);
+      return;
+    }
+  set_up_sync (self, server, user);
+}
+
+static void
+on_verifier_stored_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Without it the lock screen needs the server to unlock; nothing more. */
+  if (!secret_password_store_finish (result, &error))
+    g_warning ("Could not keep the offline password check in the keyring: %s", error->message);
 }
 
 static void
@@ -994,6 +1061,27 @@ on_sign_in_dialog_response_cb (KithWindow       *self,
   /* Not left lying about in freed memory */
   memset (token, 0, strlen (token));
   g_free (token);
+
+  /* For the lock screen when there is no network: a hash, in the keyring */
+  {
+    g_autofree char *verifier = kith_sign_in_dialog_dup_verifier (dialog);
+    g_autofree char *verifier_label = NULL;
+
+    if (verifier != NULL)
+      {
+        /* Translators: a keyring entry's name, "Kith offline unlock: jsmith at https://…" */
+        verifier_label = g_strdup_printf (_("Kith offline unlock: %s at %s"), user, server);
+        secret_password_store (kith_secret_get_verifier_schema (), SECRET_COLLECTION_DEFAULT,
+                               verifier_label, verifier, NULL, on_verifier_stored_cb, NULL,
+                               "server", server,
+                               "user", user,
+                               NULL);
+      }
+  }
+
+  /* Signed in again after signing out: the records come back. */
+  if (KITH_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))))
+    kith_application_note_signed_in (KITH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
 }
 
 /* Closed: another may be opened. (Its last reference may outlive this.) */
@@ -1446,6 +1534,14 @@ add_work_pages (KithWindow *self)
       adw_view_stack_page_set_icon_name (stack_page, work_pages[i].icon_name);
       g_ptr_array_add (self->work_pages, page);
     }
+  /* The outcomes reload themselves whenever they come on screen. */
+  {
+    GtkWidget *outcomes = kith_outcomes_page_new (self->store);
+    AdwViewStackPage *stack_page = adw_view_stack_add_titled (self->work_stack, outcomes, "outcomes",
+                                                              _("Outcomes"));
+
+    adw_view_stack_page_set_icon_name (stack_page, "x-office-spreadsheet-symbolic");
+  }
   if (self->settings != NULL)
     {
       g_signal_connect_object (self->settings, "changed::my-name", G_CALLBACK (on_settings_people_changed_cb),
@@ -1493,6 +1589,8 @@ kith_window_constructed (GObject *object)
       /* `kith --server` from a second instance reaches this window here */
       g_signal_connect_object (self->settings, "changed::last-server",
                                G_CALLBACK (on_settings_server_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::ca-file",
+                               G_CALLBACK (on_settings_ca_file_changed_cb), self, G_CONNECT_SWAPPED);
     }
 }
 
@@ -1514,6 +1612,7 @@ kith_window_dispose (GObject *object)
   if (self->sign_in_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->sign_in_dialog));
 
+  g_clear_weak_pointer (&self->focus_before_lock);
   gtk_widget_dispose_template (GTK_WIDGET (self), KITH_TYPE_WINDOW);
 
   G_OBJECT_CLASS (kith_window_parent_class)->dispose (object);
@@ -1595,6 +1694,7 @@ kith_window_class_init (KithWindowClass *klass)
   g_type_ensure (KITH_TYPE_ASSESSMENT_VIEW);
   g_type_ensure (KITH_TYPE_SYNC_INDICATOR);
   g_type_ensure (KITH_TYPE_CASELOAD_FILTERS);
+  g_type_ensure (KITH_TYPE_LOCK_SCREEN);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/care/kith/Kith/kith-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KithWindow, toast_overlay);
@@ -1619,6 +1719,7 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KithWindow, record_page);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, assessment_view);
   gtk_widget_class_bind_template_child (widget_class, KithWindow, store_error_page);
+  gtk_widget_class_bind_template_child (widget_class, KithWindow, lock_screen);
 
   gtk_widget_class_bind_template_callback (widget_class, on_text_cell_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_name_cell_setup_cb);
@@ -1920,4 +2021,75 @@ kith_window_get_sign_in_dialog (KithWindow *self)
   g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
 
   return self->sign_in_dialog;
+}
+
+void
+kith_window_set_locked (KithWindow *self,
+                        gboolean    locked)
+{
+  GtkWidget *records;
+
+  g_return_if_fail (KITH_IS_WINDOW (self));
+
+  records = GTK_WIDGET (self->toast_overlay);
+  if (locked == kith_window_get_locked (self))
+    return;
+
+  if (locked)
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+      g_set_weak_pointer (&self->focus_before_lock,
+                          focus != NULL && gtk_widget_is_ancestor (focus, records) ? focus : NULL);
+      /* Hidden, not destroyed: what was half typed stays in its widget,
+       * and nothing of it is drawn or offered to a screen reader. */
+      gtk_widget_set_visible (records, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->lock_screen), TRUE);
+      kith_lock_screen_reset_password (self->lock_screen);
+    }
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->lock_screen), FALSE);
+      kith_lock_screen_reset_password (self->lock_screen);
+      kith_lock_screen_set_problem (self->lock_screen, NULL);
+      gtk_widget_set_visible (records, TRUE);
+      if (self->focus_before_lock != NULL)
+        gtk_widget_grab_focus (self->focus_before_lock);
+      else if (self->store != NULL)
+        gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+      g_clear_weak_pointer (&self->focus_before_lock);
+    }
+}
+
+gboolean
+kith_window_get_locked (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->lock_screen));
+}
+
+KithLockScreen *
+kith_window_get_lock_screen (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return self->lock_screen;
+}
+
+void
+kith_window_stop_sync (KithWindow *self)
+{
+  g_return_if_fail (KITH_IS_WINDOW (self));
+
+  tear_down_sync (self);
+  update_sync_actions (self);
+}
+
+GtkWidget *
+kith_window_get_records (KithWindow *self)
+{
+  g_return_val_if_fail (KITH_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->toast_overlay);
 }

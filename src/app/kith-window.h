@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "kith-core.h"
+#include "kith-lock-screen.h"
 
 G_BEGIN_DECLS
 
@@ -27,5 +28,14 @@ void          kith_window_set_store        (KithWindow     *self,
 void          kith_window_show_store_error (KithWindow     *self,
                                             const GError   *error);
 KithCaseload *kith_window_get_caseload     (KithWindow     *self);
+
+/* Locked, the records are hidden (not destroyed) behind the lock screen;
+ * KithApplication locks and unlocks every window at once. */
+void            kith_window_set_locked      (KithWindow     *self,
+                                             gboolean        locked);
+gboolean        kith_window_get_locked      (KithWindow     *self);
+KithLockScreen *kith_window_get_lock_screen (KithWindow     *self);
+/* Signing out: sync stops until someone signs in again. */
+void            kith_window_stop_sync       (KithWindow     *self);
 
 G_END_DECLS

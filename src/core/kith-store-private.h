@@ -62,8 +62,9 @@ gboolean      kith_store_apply_pushed   (KithStore   *self,
                                          const char  *server_version,
                                          GError     **error);
 /* A version pulled from the server that the store does not hold yet
- * (kith_store_has_version()), inside the caller's transaction, which the
- * caller rolls back on failure. It becomes current if it is newer than the
+ * (kith_store_wants_version(): a full copy replaces a stub of the same
+ * version; other versions held are left as they are), inside the
+ * caller's transaction, which the caller rolls back on failure. It becomes current if it is newer than the
  * current version (by time, then by number) and no local edit waits. */
 gboolean      kith_store_import_pulled  (KithStore   *self,
                                          JsonObject  *resource,
@@ -85,6 +86,13 @@ gboolean      kith_store_has_version    (KithStore   *self,
                                          const char  *type,
                                          const char  *id,
                                          const char  *version_id);
+/* Whether a pulled copy of a version adds anything: the version is not
+ * held, or only as a stub while this copy (@withheld FALSE) is whole. */
+gboolean      kith_store_wants_version  (KithStore   *self,
+                                         const char  *type,
+                                         const char  *id,
+                                         const char  *version_id,
+                                         gboolean     withheld);
 const char   *kith_store_get_setting    (KithStore   *self,
                                          const char  *key,
                                          char       **owned);

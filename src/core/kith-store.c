@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "kith-consent.h"
 #include "kith-fhir.h"
 #include "kith-frailty.h"
 #include "kith-risk.h"
@@ -193,6 +194,16 @@ static const char * const migrations[] = {
   "   AND h.version_id = resource.version_id AND h.json IS NOT NULL)"
   " WHERE type IN ('Task', 'ServiceRequest', 'Encounter', 'EpisodeOfCare') AND deleted = 0;"
   "CREATE INDEX resource_by_type_code ON resource (type, code, status) WHERE code IS NOT NULL;",
+
+  /* 7 → 8: access control (GOVERNANCE.md). What the server withholds
+   * comes as a stub (meta.security REDACTED), flagged on its version and,
+   * when current, on the resource: a full copy of the same version then
+   * replaces it, the caseload columns leave it out, and nothing is edited
+   * on top of it. The people whose record is to be fetched again (a new
+   * care team or Consent, break-glass) wait in refetch. */
+  "ALTER TABLE resource ADD COLUMN withheld INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE resource_history ADD COLUMN withheld INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE refetch (patient_id TEXT PRIMARY KEY, queued TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KITH_STORE_SCHEMA_VERSION);
@@ -948,7 +959,7 @@ index_patient_links (KithStore   *self,
   stmt = kith_store_prepare (self,
                              "SELECT r.type, r.id, h.json FROM resource r JOIN resource_history h"
                              "  ON h.type = r.type AND h.id = r.id AND h.version_id = r.version_id"
-                             " WHERE r.patient_id = ?1 AND r.deleted = 0"
+                             " WHERE r.patient_id = ?1 AND r.deleted = 0 AND r.withheld = 0"
                              "   AND r.type IN ('CareTeam', 'CarePlan', 'Condition', 'MedicationStatement',"
                              "                  'MedicationRequest', 'RiskAssessment', 'Encounter', 'EpisodeOfCare')"
                              " ORDER BY r.last_updated DESC",
@@ -1217,7 +1228,9 @@ lookup_current (KithStore   *self,
 }
 
 /* Writes one version to history and, when @make_current, to the resource
- * table and the indexes. @resource is NULL for a deletion. */
+ * table and the indexes. @resource is NULL for a deletion. With
+ * @replace_stub, the version is held already as a stub, and @resource is
+ * the full copy that takes its place. */
 static gboolean
 write_version (KithStore   *self,
                const char  *type,
@@ -1226,17 +1239,25 @@ write_version (KithStore   *self,
                const char  *last_updated,
                JsonObject  *resource,
                gboolean     make_current,
+               gboolean     replace_stub,
                GError     **error)
 {
   g_autofree char *json = resource ? kith_fhir_to_string (resource, FALSE) : NULL;
   const char *patient_id = resource ? kith_fhir_resource_patient (resource) : NULL;
+  gboolean withheld = resource != NULL && kith_consent_is_redacted (resource);
   g_autofree char *old_patient = NULL;
   sqlite3_stmt *stmt;
 
-  stmt = kith_store_prepare (self,
-                             "INSERT INTO resource_history (type, id, version_id, last_updated, json)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5)",
-                             error);
+  if (replace_stub)
+    stmt = kith_store_prepare (self,
+                               "UPDATE resource_history SET last_updated = ?4, json = ?5, withheld = ?6"
+                               " WHERE type = ?1 AND id = ?2 AND version_id = ?3 AND withheld = 1",
+                               error);
+  else
+    stmt = kith_store_prepare (self,
+                               "INSERT INTO resource_history (type, id, version_id, last_updated, json, withheld)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                               error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, type);
@@ -1244,6 +1265,7 @@ write_version (KithStore   *self,
   bind_text (stmt, 3, version_id);
   bind_text (stmt, 4, last_updated);
   bind_text (stmt, 5, json);
+  sqlite3_bind_int (stmt, 6, withheld);
   if (!step_done (self, stmt, error))
     return FALSE;
 
@@ -1266,10 +1288,11 @@ write_version (KithStore   *self,
 
   stmt = kith_store_prepare (self,
                              "INSERT INTO resource (type, id, version_id, last_updated, deleted, patient_id, status,"
-                             "                      code, assessment_id)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                             "                      code, assessment_id, withheld)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
                              " ON CONFLICT (type, id) DO UPDATE SET version_id = ?3, last_updated = ?4,"
-                             "   deleted = ?5, patient_id = ?6, status = ?7, code = ?8, assessment_id = ?9",
+                             "   deleted = ?5, patient_id = ?6, status = ?7, code = ?8, assessment_id = ?9,"
+                             "   withheld = ?10",
                              error);
   if (stmt == NULL)
     return FALSE;
@@ -1282,6 +1305,7 @@ write_version (KithStore   *self,
   bind_text (stmt, 7, resource ? kith_fhir_get_string (resource, "status") : NULL);
   bind_text (stmt, 8, resource ? kith_fhir_resource_code (resource) : NULL);
   bind_text (stmt, 9, resource ? kith_fhir_resource_assessment (resource) : NULL);
+  sqlite3_bind_int (stmt, 10, withheld);
   if (!step_done (self, stmt, error))
     return FALSE;
 
@@ -1411,6 +1435,47 @@ next_version (const char *current)
 }
 
 gboolean
+kith_store_is_withheld (KithStore  *self,
+                        const char *type,
+                        const char *id)
+{
+  sqlite3_stmt *stmt;
+  gboolean withheld = FALSE;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (type != NULL && id != NULL, FALSE);
+
+  stmt = kith_store_prepare (self, "SELECT withheld FROM resource WHERE type = ?1 AND id = ?2", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    withheld = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  return withheld;
+}
+
+/* An edit on top of a stub would be a record made from nothing, sent over
+ * the real one: only a full copy is ever changed. Nor is a stub (or a
+ * volunteer's view of a plan) ever saved as if it were the record. */
+static gboolean
+check_not_withheld (KithStore   *self,
+                    const char  *type,
+                    const char  *id,
+                    JsonObject  *resource,
+                    GError     **error)
+{
+  if (kith_store_is_withheld (self, type, id) || (resource != NULL && kith_consent_is_redacted (resource)))
+    {
+      g_set_error_literal (error, KITH_STORE_ERROR, KITH_STORE_ERROR_WITHHELD,
+                           _("This part of the record is withheld from you, so it cannot be changed here"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 kith_store_save_resource (KithStore   *self,
                           JsonObject  *resource,
                           const char  *if_match,
@@ -1447,6 +1512,8 @@ kith_store_save_resource (KithStore   *self,
 
   if (!lookup_current (self, type, id, &current, NULL, &deleted, error))
     goto fail;
+  if (!check_not_withheld (self, type, id, resource, error))
+    goto fail;
   if (if_match != NULL && g_strcmp0 (current, if_match) != 0)
     {
       g_set_error (error, KITH_STORE_ERROR, KITH_STORE_ERROR_VERSION_CONFLICT,
@@ -1465,7 +1532,7 @@ kith_store_save_resource (KithStore   *self,
     version = next_version (current);
   kith_fhir_set_meta (resource, version, now);
 
-  if (!write_version (self, type, id, version, now, resource, TRUE, error))
+  if (!write_version (self, type, id, version, now, resource, TRUE, FALSE, error))
     goto fail;
   if (self->sync_enabled && !queue_local_edit (self, type, id, now, error))
     goto fail;
@@ -1515,6 +1582,56 @@ set_server_version (KithStore   *self,
   return step_done (self, stmt, error);
 }
 
+typedef enum
+{
+  HELD_NONE,
+  HELD_FULL,   /* the whole version, or a deletion */
+  HELD_STUB,   /* only what the server let through (meta.security REDACTED) */
+} Held;
+
+static Held
+held_version (KithStore  *self,
+              const char *type,
+              const char *id,
+              const char *version_id)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (self,
+                                           "SELECT withheld FROM resource_history"
+                                           " WHERE type = ?1 AND id = ?2 AND version_id = ?3",
+                                           NULL);
+  Held held = HELD_NONE;
+
+  if (stmt == NULL)
+    return HELD_NONE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, version_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    held = sqlite3_column_int (stmt, 0) ? HELD_STUB : HELD_FULL;
+  sqlite3_reset (stmt);
+  return held;
+}
+
+/* Whether a copy of a version adds to what is held: a stub never hides
+ * a full copy (nor another stub), and a full copy replaces a stub. */
+static gboolean
+adds_to (Held held,
+         gboolean withheld)
+{
+  return held == HELD_NONE || (held == HELD_STUB && !withheld);
+}
+
+gboolean
+kith_store_wants_version (KithStore  *self,
+                          const char *type,
+                          const char *id,
+                          const char *version_id,
+                          gboolean    withheld)
+{
+  g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
+  return adds_to (held_version (self, type, id, version_id), withheld);
+}
+
 gboolean
 kith_store_import_resource (KithStore   *self,
                             JsonObject  *resource,
@@ -1524,8 +1641,7 @@ kith_store_import_resource (KithStore   *self,
   g_autofree char *current_updated = NULL;
   const char *type, *id, *version, *updated;
   gboolean make_current;
-  sqlite3_stmt *stmt;
-  gboolean held;
+  Held held;
 
   g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
   g_return_val_if_fail (resource != NULL, FALSE);
@@ -1544,17 +1660,8 @@ kith_store_import_resource (KithStore   *self,
   if (!kith_store_begin (self, error))
     return FALSE;
 
-  stmt = kith_store_prepare (self,
-                             "SELECT 1 FROM resource_history WHERE type = ?1 AND id = ?2 AND version_id = ?3",
-                             error);
-  if (stmt == NULL)
-    goto fail;
-  bind_text (stmt, 1, type);
-  bind_text (stmt, 2, id);
-  bind_text (stmt, 3, version);
-  held = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  if (held)
+  held = held_version (self, type, id, version);
+  if (!adds_to (held, kith_consent_is_redacted (resource)))
     return kith_store_commit (self, error);
 
   if (!lookup_current (self, type, id, &current, &current_updated, NULL, error))
@@ -1564,7 +1671,7 @@ kith_store_import_resource (KithStore   *self,
    * yet sent: it waits in history, and the push merges against it. */
   if (make_current && current != NULL && is_dirty (self, type, id))
     make_current = FALSE;
-  if (!write_version (self, type, id, version, updated, resource, make_current, error))
+  if (!write_version (self, type, id, version, updated, resource, make_current, held == HELD_STUB, error))
     goto fail;
   if (make_current && !set_server_version (self, type, id, version, error))
     goto fail;
@@ -1638,6 +1745,7 @@ kith_store_import_pulled (KithStore   *self,
 {
   const char *type, *id, *version, *updated;
   gboolean make_current;
+  Held held;
 
   g_return_val_if_fail (KITH_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->depth > 0, FALSE);
@@ -1652,8 +1760,11 @@ kith_store_import_pulled (KithStore   *self,
                            _("The record has no version or update time"));
       return FALSE;
     }
+  held = held_version (self, type, id, version);
+  if (!adds_to (held, kith_consent_is_redacted (resource)))
+    return TRUE;
   if (!pulled_becomes_current (self, type, id, version, updated, &make_current, error) ||
-      !write_version (self, type, id, version, updated, resource, make_current, error))
+      !write_version (self, type, id, version, updated, resource, make_current, held == HELD_STUB, error))
     return FALSE;
   return !make_current || set_server_version (self, type, id, version, error);
 }
@@ -1675,6 +1786,8 @@ kith_store_delete_resource (KithStore   *self,
     return FALSE;
   if (!lookup_current (self, type, id, &current, NULL, &deleted, error))
     goto fail;
+  if (!check_not_withheld (self, type, id, NULL, error))
+    goto fail;
   if (current == NULL || deleted)
     {
       kith_store_rollback (self);
@@ -1688,7 +1801,7 @@ kith_store_delete_resource (KithStore   *self,
     }
   else
     version = next_version (current);
-  if (!write_version (self, type, id, version, now, NULL, TRUE, error))
+  if (!write_version (self, type, id, version, now, NULL, TRUE, FALSE, error))
     goto fail;
   if (self->sync_enabled && !queue_local_edit (self, type, id, now, error))
     goto fail;
@@ -1950,6 +2063,119 @@ kith_store_list_by_code (KithStore   *self,
       kith_store_set_error (self, rc, error);
       return NULL;
     }
+  return g_steal_pointer (&list);
+}
+
+void
+kith_withheld_free (KithWithheld *withheld)
+{
+  if (withheld == NULL)
+    return;
+  g_free (withheld->type);
+  g_free (withheld->reason);
+  g_free (withheld->section);
+  g_free (withheld);
+}
+
+/* The section a stub says it belongs to: Kith's extension, or a security
+ * label; NULL when it says nothing (a guess from a stub would be wrong). */
+static const char *
+stub_section (JsonObject *stub)
+{
+  JsonNode *node = kith_fhir_get_extension (stub, KITH_RECORD_SECTION_URL, "valueCode");
+  JsonArray *labels = kith_fhir_get_array (kith_fhir_get_object (stub, "meta"), "security");
+  const char *code = node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+
+  for (guint i = 0; code == NULL && labels != NULL && i < json_array_get_length (labels); i++)
+    {
+      JsonNode *label = json_array_get_element (labels, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (label) &&
+          g_strcmp0 (kith_fhir_get_string (json_node_get_object (label), "system"),
+                     KITH_RECORD_SECTION_SYSTEM) == 0)
+        code = kith_fhir_get_string (json_node_get_object (label), "code");
+    }
+  if (code == NULL || kith_record_section_from_code (code) >= KITH_N_RECORD_SECTIONS)
+    return NULL;
+  return code;
+}
+
+static int
+compare_withheld (gconstpointer a,
+                  gconstpointer b)
+{
+  const KithWithheld *x = *(KithWithheld * const *) a;
+  const KithWithheld *y = *(KithWithheld * const *) b;
+  int order = g_strcmp0 (x->type, y->type);
+
+  if (order == 0)
+    order = g_strcmp0 (x->reason, y->reason);
+  if (order == 0)
+    order = g_strcmp0 (x->section, y->section);
+  return order;
+}
+
+GPtrArray *
+kith_store_list_withheld (KithStore   *self,
+                          const char  *patient_id,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_withheld_free);
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (KITH_IS_STORE (self), NULL);
+  g_return_val_if_fail (patient_id != NULL, NULL);
+
+  /* resource_by_patient: one person's rows, of which few are stubs. */
+  stmt = kith_store_prepare (self,
+                             "SELECT r.type, r.id, h.json FROM resource r JOIN resource_history h"
+                             "  ON h.type = r.type AND h.id = r.id AND h.version_id = r.version_id"
+                             " WHERE r.patient_id = ?1 AND r.withheld = 1 AND r.deleted = 0",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *type = (const char *) sqlite3_column_text (stmt, 0);
+      g_autoptr(JsonObject) stub = parse_stored ((const char *) sqlite3_column_text (stmt, 2), type,
+                                                 (const char *) sqlite3_column_text (stmt, 1), error);
+      JsonNode *why;
+      const char *reason;
+      const char *section;
+      g_autofree char *key = NULL;
+      KithWithheld *group;
+
+      if (stub == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      why = kith_fhir_get_extension (stub, KITH_WITHHELD_URL, "valueCode");
+      reason = why != NULL && JSON_NODE_HOLDS_VALUE (why) ? json_node_get_string (why) : NULL;
+      section = stub_section (stub);
+      key = g_strdup_printf ("%s|%s|%s", type, reason ? reason : "", section ? section : "");
+      group = g_hash_table_lookup (groups, key);
+      if (group == NULL)
+        {
+          group = g_new0 (KithWithheld, 1);
+          group->type = g_strdup (type);
+          group->reason = g_strdup (reason);
+          group->section = g_strdup (section);
+          g_ptr_array_add (list, group);
+          g_hash_table_insert (groups, g_steal_pointer (&key), group);
+        }
+      group->count++;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kith_store_set_error (self, rc, error);
+      return NULL;
+    }
+  g_ptr_array_sort (list, compare_withheld);
   return g_steal_pointer (&list);
 }
 
@@ -2264,7 +2490,7 @@ kith_store_apply_pushed (KithStore   *self,
 
   if (server_version && !kith_store_has_version (self, type, id, server_version) &&
       !write_version (self, type, id, server_version, updated ? updated : now, server_resource,
-                      unchanged_since, error))
+                      unchanged_since, FALSE, error))
     goto fail;
   if (unchanged_since)
     {
@@ -2302,7 +2528,7 @@ kith_store_apply_server_delete (KithStore   *self,
       kith_store_rollback (self);
       return FALSE;
     }
-  if (!write_version (self, type, id, server_version, last_updated, NULL, make_current, error) ||
+  if (!write_version (self, type, id, server_version, last_updated, NULL, make_current, FALSE, error) ||
       (make_current && !set_server_version (self, type, id, server_version, error)))
     {
       kith_store_rollback (self);

@@ -29,10 +29,11 @@ typedef enum
   KITH_STORE_ERROR_DISK_FULL,
   KITH_STORE_ERROR_BUSY,
   KITH_STORE_ERROR_FAILED,
+  KITH_STORE_ERROR_WITHHELD,         /* only a stub is held: it cannot be changed here */
 } KithStoreError;
 
-/* The schema this build writes; see kith-store-schema.c */
-#define KITH_STORE_SCHEMA_VERSION 7
+/* The schema this build writes; see migrations[] in kith-store.c */
+#define KITH_STORE_SCHEMA_VERSION 8
 
 #define KITH_TYPE_STORE (kith_store_get_type ())
 
@@ -125,6 +126,41 @@ gboolean    kith_store_set_sync_enabled     (KithStore    *self,
                                              GError      **error);
 /* Edits not yet on the server (outbox entries in any state). */
 gint64      kith_store_count_unsynced       (KithStore    *self);
+
+/* Access control (GOVERNANCE.md): what the server withholds from this
+ * professional arrives as a stub, a copy with only the type, id, version,
+ * the person and why (meta.security REDACTED). It is kept, so that the
+ * record shows something is withheld rather than nothing, but never over
+ * a full copy of the same version, and a full copy replaces it when one
+ * comes. Nothing is saved or deleted on top of a stub
+ * (KITH_STORE_ERROR_WITHHELD). */
+
+/* TRUE when the current version of the resource is a stub, or another
+ * copy that is not the whole resource (a volunteer's view of a plan). */
+gboolean    kith_store_is_withheld          (KithStore    *self,
+                                             const char   *type,
+                                             const char   *id);
+
+/* What is withheld of one person's record: one entry per type, reason
+ * and section, for the "withheld at the person's request" notice. */
+typedef struct
+{
+  char  *type;      /* "Observation" */
+  char  *reason;    /* the stub's KITH_WITHHELD_URL code ("withheld-at-request",
+                     * "restricted"), or NULL when the copy does not say */
+  char  *section;   /* a KITH_RECORD_SECTION_SYSTEM code ("mental-health"),
+                     * when the stub carries one, else NULL */
+  guint  count;
+} KithWithheld;
+
+void        kith_withheld_free              (KithWithheld *withheld);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KithWithheld, kith_withheld_free)
+
+/* KithWithheld (transfer full), by type, reason and section; empty when
+ * nothing is withheld. */
+GPtrArray  *kith_store_list_withheld        (KithStore    *self,
+                                             const char   *patient_id,
+                                             GError      **error);
 
 /* Integrity: runs PRAGMA integrity_check, TRUE when "ok". */
 gboolean    kith_store_check_integrity      (KithStore    *self,

@@ -14,6 +14,21 @@
  *    type search on _lastUpdated where the server has no system history;
  *    versions already held are skipped.
  *
+ * Under access control (GOVERNANCE.md) the server refuses some requests
+ * and withholds some versions:
+ *
+ *  - 403 on one edit parks that edit as rejected, with the server's
+ *    reason, and the cycle goes on; 403 on the metadata or the history
+ *    (no access at all) stops the cycle. 401 still means "sign in".
+ *  - a withheld version comes as a stub (meta.security REDACTED). The
+ *    store keeps it, never over a full copy, and a full copy of the same
+ *    version replaces it when one comes.
+ *  - the history moves on past what this professional could not see.
+ *    When a pull brings a new version of someone's CareTeam or
+ *    record-sharing Consent, or the app asks (after break-glass), the
+ *    person waits in the store's refetch table, and a cycle fetches a
+ *    few such records again by search (?patient=), type by type.
+ *
  * A cycle runs on a worker thread with its own store connection and a
  * blocking libsoup session, so the window never waits on the network.
  *
@@ -32,6 +47,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "kith-consent.h"
 #include "kith-fhir.h"
 #include "kith-merge.h"
 #include "kith-store-private.h"
@@ -41,6 +57,12 @@
 #define MAX_PAGES       5000
 #define PULL_OVERLAP_S  2
 #define MAX_BACKOFF_MS  (5 * 60 * 1000)
+/* People whose record one cycle fetches again: each costs a search per
+ * type, so a practice-wide change of teams is spread over cycles. */
+#define REFETCH_PER_CYCLE 20
+/* What the server asks of a break-glass reason. */
+#define BREAK_GLASS_MIN_REASON 10
+#define BREAK_GLASS_MAX_REASON 500
 
 struct _KithSyncClient
 {
@@ -62,6 +84,7 @@ struct _KithSyncClient
   char     *last_error;
   guint     failures;       /* in a row, for backoff */
   guint     retry_after_ms; /* from a 429 */
+  GPtrArray *refetch;       /* patient ids for the next cycle's refetch table */
 };
 
 G_DEFINE_FINAL_TYPE (KithSyncClient, kith_sync_client, G_TYPE_OBJECT)
@@ -100,6 +123,10 @@ typedef struct
   gboolean        transactions;   /* the server takes transaction Bundles */
   GHashTable     *searchable;     /* types with _lastUpdated search */
   GHashTable     *versioned;      /* types with versioned update */
+  GHashTable     *by_patient;     /* types with the patient search */
+  gboolean        watch_access;   /* a new CareTeam or Consent queues a refetch */
+  GPtrArray      *refetch;        /* asked for by the app since the last cycle */
+  gboolean        refetch_saved;  /* ...and now in the store */
 
   KithSyncReport *report;
   /* Outcome for the client's properties */
@@ -169,6 +196,8 @@ cycle_free (Cycle *cycle)
   g_clear_pointer (&cycle->base_uri, g_uri_unref);
   g_clear_pointer (&cycle->searchable, g_hash_table_unref);
   g_clear_pointer (&cycle->versioned, g_hash_table_unref);
+  g_clear_pointer (&cycle->by_patient, g_hash_table_unref);
+  g_clear_pointer (&cycle->refetch, g_ptr_array_unref);
   kith_sync_report_free (cycle->report);
   g_free (cycle);
 }
@@ -315,19 +344,19 @@ http (Cycle       *cycle,
   return TRUE;
 }
 
-/* Statuses that stop the whole cycle, with the queue kept. */
+/* Statuses that stop the whole cycle, with the queue kept. A 403 is not
+ * one of them: it refuses one record (an edit is parked, a person's
+ * record left), and the callers that need access to everything say so. */
 static gboolean
 check_transient (Cycle   *cycle,
                  Reply   *reply,
                  GError **error)
 {
-  if (reply->status == 401 || reply->status == 403)
+  if (reply->status == 401)
     {
-      cycle->sign_in_needed = reply->status == 401;
+      cycle->sign_in_needed = TRUE;
       g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SIGN_IN,
-                           reply->status == 401
-                           ? _("Sign in to the practice server again. Nothing has been lost.")
-                           : _("The practice server refused access. Nothing has been lost."));
+                           _("Sign in to the practice server again. Nothing has been lost."));
       return FALSE;
     }
   if (reply->status == 429)
@@ -420,6 +449,22 @@ outcome_text (Reply *reply)
   return g_strdup_printf (_("refused by the server (%u)"), reply->status);
 }
 
+/* 403 where the cycle needs access to everything (the metadata, the
+ * history): nothing can be synced, in the server's words. */
+static gboolean
+check_access (Reply   *reply,
+              GError **error)
+{
+  g_autofree char *reason = NULL;
+
+  if (reply->status != 403)
+    return TRUE;
+  reason = outcome_text (reply);
+  g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FORBIDDEN,
+               _("The practice server refused access (%s). Nothing has been lost."), reason);
+  return FALSE;
+}
+
 /* --- capability --------------------------------------------------------------- */
 
 static gboolean
@@ -434,8 +479,10 @@ read_capabilities (Cycle   *cycle,
 
   cycle->searchable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   cycle->versioned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  cycle->by_patient = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  if (!http (cycle, "GET", url, NULL, NULL, &reply, error) || !check_transient (cycle, &reply, error))
+  if (!http (cycle, "GET", url, NULL, NULL, &reply, error) || !check_transient (cycle, &reply, error) ||
+      !check_access (&reply, error))
     goto out;
   if (reply.status != 200 || !(statement = parse_body (&reply, error)) ||
       g_strcmp0 (kith_fhir_get_string (statement, "resourceType"), "CapabilityStatement") != 0)
@@ -485,9 +532,13 @@ read_capabilities (Cycle   *cycle,
             {
               JsonNode *pn = json_array_get_element (json_node_get_array (params), p);
 
-              if (JSON_NODE_HOLDS_OBJECT (pn) &&
-                  g_strcmp0 (kith_fhir_get_string (json_node_get_object (pn), "name"), "_lastUpdated") == 0)
+              const char *name = JSON_NODE_HOLDS_OBJECT (pn)
+                                 ? kith_fhir_get_string (json_node_get_object (pn), "name") : NULL;
+
+              if (g_strcmp0 (name, "_lastUpdated") == 0)
                 g_hash_table_add (cycle->searchable, g_strdup (type));
+              else if (g_strcmp0 (name, "patient") == 0)
+                g_hash_table_add (cycle->by_patient, g_strdup (type));
             }
         }
     }
@@ -594,7 +645,9 @@ version_of (JsonObject *resource,
   return g_strdup (version ? version : reply->etag_version);
 }
 
-/* The server's current version of a resource: 1 with it, 0 gone, -1 error. */
+/* The server's current version of a resource: 1 with it, 0 gone, -1 error
+ * (KITH_SYNC_ERROR_FORBIDDEN, with the server's reason, when it may not
+ * be read). */
 static int
 fetch_remote (Cycle       *cycle,
               const char  *type,
@@ -617,6 +670,13 @@ fetch_remote (Cycle       *cycle,
       result = 0;
       goto out;
     }
+  if (reply.status == 403)
+    {
+      g_autofree char *reason = outcome_text (&reply);
+
+      g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FORBIDDEN, reason);
+      goto out;
+    }
   if (reply.status != 200 || !(*remote = parse_body (&reply, error)))
     {
       if (error && *error == NULL)
@@ -637,6 +697,21 @@ out:
   return result;
 }
 
+/* The server will never take this edit as it is: it waits, with the
+ * server's reason, for a person to look at. */
+static gboolean
+park_rejected (Cycle       *cycle,
+               const char  *type,
+               const char  *id,
+               const char  *reason,
+               GError     **error)
+{
+  if (!set_outbox_state (cycle->store, type, id, "rejected", reason, error))
+    return FALSE;
+  g_ptr_array_add (cycle->report->rejected, g_strdup_printf ("%s/%s: %s", type, id, reason));
+  return TRUE;
+}
+
 /* 412/409: someone changed it on the server. Fetch theirs, and either see
  * that it is ours already (a reply lost before), merge, or park. Returns
  * TRUE to try pushing again, FALSE when done (or on error). */
@@ -655,12 +730,26 @@ handle_stale (Cycle       *cycle,
   g_autoptr(JsonObject) base = NULL;
   g_autoptr(JsonObject) merged = NULL;
   g_autoptr(GPtrArray) conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_merge_conflict_free);
+  g_autoptr(GError) fetch_error = NULL;
   int found;
 
   *again = FALSE;
-  found = fetch_remote (cycle, type, id, &remote, &remote_version, error);
+  found = fetch_remote (cycle, type, id, &remote, &remote_version, &fetch_error);
+  /* Changed on the server, and now out of this professional's reach. */
+  if (found < 0 && g_error_matches (fetch_error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FORBIDDEN))
+    return park_rejected (cycle, type, id, fetch_error->message, error);
   if (found < 0)
-    return FALSE;
+    {
+      g_propagate_error (error, g_steal_pointer (&fetch_error));
+      return FALSE;
+    }
+  /* Only part of it can be seen here (a stub, a volunteer's view): a
+   * merge with that would drop what is not shown. */
+  if (found == 1 && kith_consent_is_redacted (remote))
+    return park_rejected (cycle, type, id,
+                          _("it was changed on the server, and only part of that version can be seen here, "
+                            "so the two cannot be merged"),
+                          error);
 
   /* Ours already: the server applied it and the reply was lost. */
   if (found == 1 && local && same_content (remote, local))
@@ -815,16 +904,14 @@ push_one (Cycle       *cycle,
           continue;
         }
 
-      /* Any other 4xx: the server will never take it as it is. Park it,
+      /* Any other 4xx, a 403 included (this professional may not change
+       * that record): the server will never take it as it is. Park it,
        * with the server's reason, for a person to look at. */
       {
         g_autofree char *reason = outcome_text (&reply);
 
         reply_clear (&reply);
-        if (!set_outbox_state (cycle->store, type, id, "rejected", reason, error))
-          return FALSE;
-        g_ptr_array_add (cycle->report->rejected, g_strdup_printf ("%s/%s: %s", type, id, reason));
-        return TRUE;
+        return park_rejected (cycle, type, id, reason, error);
       }
     }
   return TRUE;
@@ -1232,6 +1319,85 @@ fetcher_finish (Fetcher *fetcher,
   g_mutex_unlock (&fetcher->lock);
 }
 
+/* One page of a history or a search: the Bundle at @url (resolved
+ * against the server, and only on it), or NULL with @error. *@resolved
+ * is the absolute address asked; *@status the server's answer (0 when
+ * there was none). */
+static JsonObject *
+get_bundle (Cycle       *cycle,
+            const char  *url,
+            char       **resolved,
+            guint       *status,
+            GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(JsonObject) bundle = NULL;
+  Reply reply = { 0 };
+
+  /* Relative links are resolved against the server; others must stay on it. */
+  uri = g_uri_parse_relative (cycle->base_uri, url, G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL || !same_server (cycle, uri))
+    {
+      g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                           _("The server's next page points somewhere else; not followed"));
+      return NULL;
+    }
+  *resolved = g_uri_to_string (uri);
+
+  *status = 0;
+  if (!http (cycle, "GET", *resolved, NULL, NULL, &reply, error))
+    return NULL;
+  *status = reply.status;
+  if (!check_transient (cycle, &reply, error) ||
+      !check_access (&reply, error))
+    {
+      reply_clear (&reply);
+      return NULL;
+    }
+  if (reply.status >= 400)
+    {
+      g_autofree char *reason = outcome_text (&reply);
+
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                   _("Reading changes from the server failed (%u: %s)"), reply.status, reason);
+      reply_clear (&reply);
+      return NULL;
+    }
+  if (reply.status != 200 || !(bundle = parse_body (&reply, error)) ||
+      g_strcmp0 (kith_fhir_get_string (bundle, "resourceType"), "Bundle") != 0)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                     _("Reading changes from the server failed (%u)"), reply.status);
+      reply_clear (&reply);
+      return NULL;
+    }
+  reply_clear (&reply);
+  return g_steal_pointer (&bundle);
+}
+
+/* The versions of a Bundle's entries, in its order; an OperationOutcome
+ * (what a server left out) and anything else Kith does not hold are
+ * skipped. */
+static Page *
+page_from_bundle (JsonObject *bundle)
+{
+  Page *page = g_new0 (Page, 1);
+  JsonNode *entries = json_object_get_member (bundle, "entry");
+
+  page->versions = g_ptr_array_new_with_free_func ((GDestroyNotify) pulled_free);
+  for (guint i = 0; entries && JSON_NODE_HOLDS_ARRAY (entries) &&
+                    i < json_array_get_length (json_node_get_array (entries)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (entries), i);
+      Pulled *version = JSON_NODE_HOLDS_OBJECT (node) ? read_entry (json_node_get_object (node)) : NULL;
+
+      if (version)
+        g_ptr_array_add (page->versions, version);
+    }
+  return page;
+}
+
 /* Walks a Bundle and its next pages, handing each page's versions over. */
 static gpointer
 fetch_thread (gpointer data)
@@ -1245,9 +1411,8 @@ fetch_thread (gpointer data)
   for (guint n = 0; url != NULL; n++)
     {
       g_autoptr(JsonObject) bundle = NULL;
-      g_autoptr(GUri) uri = NULL;
-      Reply reply = { 0 };
-      JsonNode *entries;
+      g_autofree char *resolved = NULL;
+      guint status;
       Page *page;
 
       if (n >= MAX_PAGES)
@@ -1256,32 +1421,8 @@ fetch_thread (gpointer data)
                                _("The server's history did not end; stopped to be safe"));
           break;
         }
-      /* Relative links are resolved against the server; others must stay on it. */
-      uri = g_uri_parse_relative (cycle->base_uri, url, G_URI_FLAGS_ENCODED, NULL);
-      if (uri == NULL || !same_server (cycle, uri))
-        {
-          g_set_error_literal (&error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
-                               _("The server's next page points somewhere else; not followed"));
-          break;
-        }
-      g_free (url);
-      url = g_uri_to_string (uri);
-
-      if (!http (cycle, "GET", url, NULL, NULL, &reply, &error) || !check_transient (cycle, &reply, &error))
-        {
-          reply_clear (&reply);
-          break;
-        }
-      if (reply.status != 200 || !(bundle = parse_body (&reply, &error)) ||
-          g_strcmp0 (kith_fhir_get_string (bundle, "resourceType"), "Bundle") != 0)
-        {
-          if (error == NULL)
-            g_set_error (&error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
-                         _("Reading changes from the server failed (%u)"), reply.status);
-          reply_clear (&reply);
-          break;
-        }
-      reply_clear (&reply);
+      if (!(bundle = get_bundle (cycle, url, &resolved, &status, &error)))
+        break;
 
       if (n == 0)
         {
@@ -1293,18 +1434,7 @@ fetch_thread (gpointer data)
           fetcher->as_of = when ? g_strdup (taken) : NULL;
         }
 
-      page = g_new0 (Page, 1);
-      page->versions = g_ptr_array_new_with_free_func ((GDestroyNotify) pulled_free);
-      entries = json_object_get_member (bundle, "entry");
-      for (guint i = 0; entries && JSON_NODE_HOLDS_ARRAY (entries) &&
-                        i < json_array_get_length (json_node_get_array (entries)); i++)
-        {
-          JsonNode *node = json_array_get_element (json_node_get_array (entries), i);
-          Pulled *version = JSON_NODE_HOLDS_OBJECT (node) ? read_entry (json_node_get_object (node)) : NULL;
-
-          if (version)
-            g_ptr_array_add (page->versions, version);
-        }
+      page = page_from_bundle (bundle);
       g_free (url);
       url = next_link (bundle);
 
@@ -1326,22 +1456,76 @@ fetch_thread (gpointer data)
   return NULL;
 }
 
-/* Writes one pulled version, unless it is held already. */
+/* The people whose record to fetch again wait in the store, so a cycle
+ * cut short, or a cap reached, leaves them for the next one. */
+static gboolean
+queue_refetch (KithStore   *store,
+               const char  *patient_id,
+               GError     **error)
+{
+  g_autofree char *now = kith_fhir_now_instant ();
+  sqlite3_stmt *stmt = kith_store_prepare (store,
+                                           "INSERT OR IGNORE INTO refetch (patient_id, queued) VALUES (?1, ?2)",
+                                           error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      kith_store_set_error (store, sqlite3_errcode (kith_store_get_db (store)), error);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* A new version of who cares for the person, or of what they share:
+ * what this professional may see of them may have changed. A stub counts
+ * too (a Consent may withhold itself): what it was cannot be told. */
+static const char *
+access_changed_for (JsonObject *resource)
+{
+  const char *type = kith_fhir_get_string (resource, "resourceType");
+
+  if (g_strcmp0 (type, "CareTeam") != 0 &&
+      !(g_strcmp0 (type, "Consent") == 0 &&
+        (kith_consent_is_redacted (resource) || kith_consent_is_record_sharing (resource))))
+    return NULL;
+  return kith_fhir_resource_patient (resource);
+}
+
+/* Writes one pulled version, unless it is held already (a full copy
+ * replaces a stub of the same version; a stub never hides anything). */
 static gboolean
 apply_version (Cycle   *cycle,
                Pulled  *version,
                GError **error)
 {
-  if (kith_store_has_version (cycle->store, version->type, version->id, version->version))
-    return TRUE;
   if (version->resource)
     {
+      gboolean withheld = kith_consent_is_redacted (version->resource);
+      const char *patient_id;
+
+      if (!kith_store_wants_version (cycle->store, version->type, version->id, version->version, withheld))
+        return TRUE;
       if (!kith_store_import_pulled (cycle->store, version->resource, error))
         return FALSE;
+      /* Fetched again in this cycle, after the pull. */
+      if (cycle->watch_access && (patient_id = access_changed_for (version->resource)) != NULL &&
+          !queue_refetch (cycle->store, patient_id, error))
+        return FALSE;
     }
-  else if (!kith_store_apply_server_delete (cycle->store, version->type, version->id, version->version,
-                                            version->last_updated, error))
-    return FALSE;
+  else
+    {
+      if (kith_store_has_version (cycle->store, version->type, version->id, version->version))
+        return TRUE;
+      if (!kith_store_apply_server_delete (cycle->store, version->type, version->id, version->version,
+                                           version->last_updated, error))
+        return FALSE;
+    }
   cycle->report->pulled++;
   return TRUE;
 }
@@ -1528,6 +1712,9 @@ pull_pages (Cycle   *cycle,
 
   kith_store_get_setting (cycle->store, "pull-since", &cursor);
   since = since_with_overlap (cursor);
+  /* A first pull brings all this professional may see now: only later
+   * changes of care team or Consent open more of a record. */
+  cycle->watch_access = cursor != NULL;
   escaped = since ? g_uri_escape_string (since, NULL, TRUE) : NULL;
 
   if (cycle->system_history)
@@ -1586,6 +1773,192 @@ pull_pages (Cycle   *cycle,
   return TRUE;
 }
 
+/* --- fetching a person's record again ------------------------------------- */
+
+/* One search about one person, page by page, each page one transaction.
+ * KITH_SYNC_ERROR_FORBIDDEN when the server refuses the person; *@status
+ * is the server's answer to the last page asked. */
+static gboolean
+walk_search (Cycle       *cycle,
+             const char  *first_url,
+             guint       *status,
+             GError     **error)
+{
+  g_autofree char *url = g_strdup (first_url);
+
+  for (guint n = 0; url != NULL; n++)
+    {
+      g_autoptr(JsonObject) bundle = NULL;
+      g_autofree char *resolved = NULL;
+      g_autoptr(Page) page = NULL;
+
+      if (n >= MAX_PAGES)
+        {
+          g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SERVER,
+                               _("The server's search did not end; stopped to be safe"));
+          return FALSE;
+        }
+      if (!(bundle = get_bundle (cycle, url, &resolved, status, error)))
+        return FALSE;
+      page = page_from_bundle (bundle);
+      g_free (url);
+      url = next_link (bundle);
+
+      if (!kith_store_begin (cycle->store, error))
+        return FALSE;
+      for (guint i = 0; i < page->versions->len; i++)
+        if (!apply_version (cycle, page->versions->pdata[i], error))
+          {
+            kith_store_rollback (cycle->store);
+            return FALSE;
+          }
+      if (!kith_store_commit (cycle->store, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Every type Kith holds that the server searches by person. */
+static gboolean
+refetch_person (Cycle       *cycle,
+                const char  *patient_id,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) types = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer type;
+
+  /* AuditEvents are the server's trail of who looked, not the record. */
+  g_hash_table_iter_init (&iter, cycle->by_patient);
+  while (g_hash_table_iter_next (&iter, &type, NULL))
+    if (kith_fhir_is_known_type (type) && strcmp (type, "AuditEvent") != 0)
+      g_ptr_array_add (types, type);
+  /* In a fixed order, so that a person's record comes in the same way. */
+  g_ptr_array_sort (types, compare_strings);
+
+  for (guint i = 0; i < types->len; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/%s?patient=%s&_count=%d", cycle->base_url,
+                                              (const char *) types->pdata[i], patient_id, PAGE_SIZE);
+      g_autoptr(GError) local_error = NULL;
+      guint status = 0;
+
+      if (walk_search (cycle, url, &status, &local_error))
+        continue;
+      /* A search this server will never answer (4xx) is passed over:
+       * the person would otherwise stop every cycle from now on. */
+      if (status >= 400 && status < 500 && status != 403 &&
+          !g_error_matches (local_error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_RATE_LIMITED) &&
+          !g_error_matches (local_error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SIGN_IN))
+        {
+          g_debug ("Not fetched again by person: %s (%u)", (const char *) types->pdata[i], status);
+          continue;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+unqueue_refetch (KithStore   *store,
+                 const char  *patient_id,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = kith_store_prepare (store, "DELETE FROM refetch WHERE patient_id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      kith_store_set_error (store, sqlite3_errcode (kith_store_get_db (store)), error);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* The history moves on past what this professional could not see then:
+ * the records of the people waiting in the refetch table, the oldest
+ * first and a few a cycle, are fetched again whole. Versions held are
+ * skipped and stubs replaced; a person the server refuses (no longer in
+ * reach, break-glass over) is not asked for again. */
+static gboolean
+refetch_people (Cycle   *cycle,
+                GError **error)
+{
+  g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = kith_store_prepare (cycle->store,
+                                           "SELECT patient_id FROM refetch ORDER BY queued, patient_id LIMIT ?1",
+                                           error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, REFETCH_PER_CYCLE);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (people, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+
+  /* A record fetched again is not a change of access in itself. */
+  cycle->watch_access = FALSE;
+  for (guint i = 0; i < people->len; i++)
+    {
+      const char *patient_id = people->pdata[i];
+      g_autoptr(GError) local_error = NULL;
+
+      if (!kith_fhir_is_valid_id (patient_id))
+        ;  /* not a person's id: nothing to ask */
+      else if (!refetch_person (cycle, patient_id, &local_error))
+        {
+          if (!g_error_matches (local_error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FORBIDDEN))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          g_debug ("A record to fetch again is out of reach; not asked for again");
+        }
+      else
+        cycle->report->refetched++;
+      if (!unqueue_refetch (cycle->store, patient_id, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The people the app asked for go into the store before the network is
+ * tried, so that they wait there whatever happens to this cycle. */
+static gboolean
+save_refetch_requests (Cycle   *cycle,
+                       GError **error)
+{
+  if (cycle->refetch == NULL || cycle->refetch->len == 0)
+    {
+      cycle->refetch_saved = TRUE;
+      return TRUE;
+    }
+  if (!kith_store_begin (cycle->store, error))
+    return FALSE;
+  for (guint i = 0; i < cycle->refetch->len; i++)
+    if (!queue_refetch (cycle->store, cycle->refetch->pdata[i], error))
+      {
+        kith_store_rollback (cycle->store);
+        return FALSE;
+      }
+  if (!kith_store_commit (cycle->store, error))
+    return FALSE;
+  cycle->refetch_saved = TRUE;
+  return TRUE;
+}
+
 /* A pull writes many people: their caseload columns are recomputed once,
  * at the end, even when it fails half way (what it stored is kept). */
 static gboolean
@@ -1596,7 +1969,7 @@ pull (Cycle   *cycle,
   gboolean ok;
 
   kith_store_set_defer_links (cycle->store, TRUE);
-  ok = pull_pages (cycle, error);
+  ok = pull_pages (cycle, error) && refetch_people (cycle, error);
   kith_store_set_defer_links (cycle->store, FALSE);
   if (!kith_store_index_pending_links (cycle->store, &index_error))
     {
@@ -1657,6 +2030,8 @@ run_cycle (Cycle   *cycle,
     return FALSE;
   if (cycle->token != NULL && !check_private_channel (cycle->base_uri, error))
     return FALSE;
+  if (!save_refetch_requests (cycle, error))
+    return FALSE;
   cycle->session = new_session (cycle->timeout, cycle->tls_database);
 
   ok = read_capabilities (cycle, error) && push (cycle, error) && pull (cycle, error);
@@ -1682,6 +2057,9 @@ cycle_new (KithSyncClient *self,
   cycle->report = g_new0 (KithSyncReport, 1);
   cycle->report->conflicts = g_ptr_array_new_with_free_func (g_free);
   cycle->report->rejected = g_ptr_array_new_with_free_func (g_free);
+  /* The app's requests go with the cycle; finish_cycle() takes them back
+   * if it could not keep them in the store. */
+  cycle->refetch = g_steal_pointer (&self->refetch);
   return cycle;
 }
 
@@ -1702,6 +2080,10 @@ finish_cycle (KithSyncClient *self,
               const GError   *error)
 {
   g_object_freeze_notify (G_OBJECT (self));
+
+  if (!cycle->refetch_saved && cycle->refetch != NULL)
+    for (guint i = 0; i < cycle->refetch->len; i++)
+      kith_sync_client_refetch_person (self, cycle->refetch->pdata[i]);
 
   self->syncing = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
@@ -1866,6 +2248,7 @@ kith_sync_client_finalize (GObject *object)
   g_clear_object (&self->tls_database);
   g_free (self->last_success);
   g_free (self->last_error);
+  g_clear_pointer (&self->refetch, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kith_sync_client_parent_class)->finalize (object);
 }
@@ -2374,6 +2757,357 @@ kith_sync_client_refresh (KithSyncClient *self)
   self->conflicts = (guint) count_where (store, "SELECT count(*) FROM outbox WHERE state = 'conflict'");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICTS]);
+}
+
+/* --- access: fetching a record again, break-glass --------------------------------- */
+
+void
+kith_sync_client_refetch_person (KithSyncClient *self,
+                                 const char     *patient_id)
+{
+  g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
+  g_return_if_fail (kith_fhir_is_valid_id (patient_id));
+
+  if (self->refetch == NULL)
+    self->refetch = g_ptr_array_new_with_free_func (g_free);
+  if (!g_ptr_array_find_with_equal_func (self->refetch, patient_id, g_str_equal, NULL))
+    g_ptr_array_add (self->refetch, g_strdup (patient_id));
+}
+
+typedef struct
+{
+  Cycle *cycle;        /* only its connection: no store */
+  char  *patient_id;
+  char  *reason;
+} BreakGlass;
+
+static void
+break_glass_free (BreakGlass *request)
+{
+  g_clear_pointer (&request->cycle, cycle_free);
+  g_free (request->patient_id);
+  g_free (request->reason);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BreakGlass, break_glass_free)
+
+/* Checked here before anything is sent: the server asks the same. */
+static BreakGlass *
+break_glass_new (KithSyncClient  *self,
+                 const char      *patient_id,
+                 const char      *reason,
+                 GCancellable    *cancellable,
+                 GError         **error)
+{
+  g_autoptr(BreakGlass) request = NULL;
+  g_autofree char *words = g_strstrip (g_strdup (reason));
+  glong length = g_utf8_strlen (words, -1);
+
+  if (refuse_offline (self, error))
+    return NULL;
+  if (length < BREAK_GLASS_MIN_REASON)
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_INVALID,
+                   _("Type the reason you need this record now, in at least %d characters: "
+                     "it is recorded, and your team lead reviews it"), BREAK_GLASS_MIN_REASON);
+      return NULL;
+    }
+  if (length > BREAK_GLASS_MAX_REASON)
+    {
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_INVALID,
+                   _("The reason is too long: at most %d characters"), BREAK_GLASS_MAX_REASON);
+      return NULL;
+    }
+  if (self->token == NULL)
+    {
+      g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_SIGN_IN,
+                           _("Sign in to the practice server first"));
+      return NULL;
+    }
+
+  request = g_new0 (BreakGlass, 1);
+  request->cycle = cycle_new (self, cancellable);
+  /* cycle_new() took the refetch requests: they stay with the client. */
+  self->refetch = g_steal_pointer (&request->cycle->refetch);
+  request->patient_id = g_strdup (patient_id);
+  request->reason = g_steal_pointer (&words);
+  return g_steal_pointer (&request);
+}
+
+/* POST [base]/Patient/[id]/$break-glass with Parameters (reason); the
+ * instant the access ends, or NULL with @error. */
+static char *
+request_break_glass (BreakGlass  *request,
+                     GError     **error)
+{
+  Cycle *cycle = request->cycle;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/Patient/%s/$break-glass", cycle->base_url, request->patient_id);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char *expires = NULL;
+  Reply reply = { 0 };
+  JsonArray *parameters;
+  gsize length;
+
+  if (!(cycle->base_uri = g_uri_parse (cycle->base_url, G_URI_FLAGS_ENCODED, error)) ||
+      !check_private_channel (cycle->base_uri, error))
+    return NULL;
+  cycle->session = new_session (cycle->timeout, cycle->tls_database);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "resourceType");
+  json_builder_add_string_value (builder, "Parameters");
+  json_builder_set_member_name (builder, "parameter");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, "reason");
+  json_builder_set_member_name (builder, "valueString");
+  json_builder_add_string_value (builder, request->reason);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  length = strlen (text);
+  body = g_bytes_new_take (g_steal_pointer (&text), length);
+
+  if (!http (cycle, "POST", url, NULL, body, &reply, &local_error))
+    {
+      if (g_error_matches (local_error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_OFFLINE))
+        g_set_error_literal (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_OFFLINE,
+                             _("The practice server cannot be reached, and emergency access needs it. "
+                               "Try again when you are connected."));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!check_transient (cycle, &reply, error))
+    goto out;
+  if (reply.status == 403 || reply.status == 400 || reply.status == 422 || reply.status == 413)
+    {
+      g_autofree char *reason = outcome_text (&reply);
+
+      if (reply.status == 403)
+        g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FORBIDDEN,
+                     _("The practice server refused emergency access: %s"), reason);
+      else
+        g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_INVALID,
+                     _("The practice server did not take the request: %s"), reason);
+      goto out;
+    }
+  if (reply.status != 200 && reply.status != 201)
+    {
+      g_autofree char *reason = outcome_text (&reply);
+
+      g_set_error (error, KITH_SYNC_ERROR, KITH_SYNC_ERROR_FAILED,
+                   _("Emergency access was not given: %s"), reason);
+      goto out;
+    }
+  if (!(answer = parse_body (&reply, error)))
+    goto out;
+
+  /* The answer says until when; a server that does not say still gave it. */
+  parameters = kith_fhir_get_array (answer, "parameter");
+  for (guint i = 0; parameters != NULL && i < json_array_get_length (parameters); i++)
+    {
+      JsonNode *node = json_array_get_element (parameters, i);
+      JsonObject *parameter = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (g_strcmp0 (kith_fhir_get_string (parameter, "name"), "expires") == 0 && expires == NULL)
+        expires = g_strdup (kith_fhir_get_string (parameter, "valueInstant"));
+    }
+  if (expires == NULL)
+    expires = g_strdup ("");
+
+out:
+  reply_clear (&reply);
+  return expires;
+}
+
+static void
+break_glass_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *expires = request_break_glass (task_data, &error);
+
+  if (expires != NULL)
+    g_task_return_pointer (task, expires, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+/* On the caller's side: the record is fetched again in the next cycle. */
+static gboolean
+break_glass_done (KithSyncClient  *self,
+                  const char      *patient_id,
+                  char            *given,
+                  char           **expires,
+                  GError         **error)
+{
+  if (given == NULL)
+    return FALSE;
+  kith_sync_client_refetch_person (self, patient_id);
+  if (expires != NULL)
+    *expires = *given ? g_strdup (given) : NULL;
+  g_free (given);
+  return TRUE;
+}
+
+void
+kith_sync_client_break_glass_async (KithSyncClient      *self,
+                                    const char          *patient_id,
+                                    const char          *reason,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  BreakGlass *request;
+
+  g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
+  g_return_if_fail (kith_fhir_is_valid_id (patient_id));
+  g_return_if_fail (reason != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kith_sync_client_break_glass_async);
+  if (!(request = break_glass_new (self, patient_id, reason, cancellable, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, request, (GDestroyNotify) break_glass_free);
+  g_task_run_in_thread (task, break_glass_thread);
+}
+
+gboolean
+kith_sync_client_break_glass_finish (KithSyncClient  *self,
+                                     GAsyncResult    *result,
+                                     char           **expires,
+                                     GError         **error)
+{
+  BreakGlass *request;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  request = g_task_get_task_data (G_TASK (result));
+  return break_glass_done (self, request != NULL ? request->patient_id : NULL,
+                           g_task_propagate_pointer (G_TASK (result), error), expires, error);
+}
+
+gboolean
+kith_sync_client_break_glass (KithSyncClient  *self,
+                              const char      *patient_id,
+                              const char      *reason,
+                              GCancellable    *cancellable,
+                              char           **expires,
+                              GError         **error)
+{
+  g_autoptr(BreakGlass) request = NULL;
+
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (kith_fhir_is_valid_id (patient_id), FALSE);
+  g_return_val_if_fail (reason != NULL, FALSE);
+
+  if (!(request = break_glass_new (self, patient_id, reason, cancellable, error)))
+    return FALSE;
+  return break_glass_done (self, patient_id, request_break_glass (request, error), expires, error);
+}
+
+/* --- reading from the server ------------------------------------------------------ */
+
+/* A GET of something the server keeps for itself, as the audit. */
+static JsonObject *
+request_json (Cycle       *cycle,
+              const char  *path,
+              GError     **error)
+{
+  g_autofree char *url = g_strdup_printf ("%s/%s", cycle->base_url, path);
+  JsonObject *answer = NULL;
+  Reply reply = { 0 };
+
+  if (!(cycle->base_uri = g_uri_parse (cycle->base_url, G_URI_FLAGS_ENCODED, error)) ||
+      !check_private_channel (cycle->base_uri, error))
+    return NULL;
+  cycle->session = new_session (cycle->timeout, cycle->tls_database);
+  if (!http (cycle, "GET", url, NULL, NULL, &reply, error) || !check_transient (cycle, &reply, error))
+    goto out;
+  if (reply.status != 200)
+    {
+      g_autofree char *reason = outcome_text (&reply);
+
+      g_set_error (error, KITH_SYNC_ERROR,
+                   reply.status == 403 ? KITH_SYNC_ERROR_FORBIDDEN : KITH_SYNC_ERROR_FAILED,
+                   reply.status == 403 ? _("The practice server refused: %s")
+                                       : _("The practice server could not answer: %s"),
+                   reason);
+      goto out;
+    }
+  answer = parse_body (&reply, error);
+
+out:
+  reply_clear (&reply);
+  return answer;
+}
+
+static void
+get_json_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Cycle *cycle = g_object_get_data (G_OBJECT (task), "cycle");
+  GError *error = NULL;
+  JsonObject *answer = request_json (cycle, task_data, &error);
+
+  if (answer != NULL)
+    g_task_return_pointer (task, answer, (GDestroyNotify) json_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+kith_sync_client_get_json_async (KithSyncClient      *self,
+                                 const char          *path,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (KITH_IS_SYNC_CLIENT (self));
+  g_return_if_fail (path != NULL && *path != '/');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kith_sync_client_get_json_async);
+  if (refuse_offline (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "cycle", cycle_new (self, cancellable), (GDestroyNotify) cycle_free);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, get_json_thread);
+}
+
+JsonObject *
+kith_sync_client_get_json_finish (KithSyncClient  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* --- conflicts ------------------------------------------------------------------ */

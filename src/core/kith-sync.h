@@ -24,6 +24,8 @@ typedef enum
   KITH_SYNC_ERROR_UNSUPPORTED,    /* the server cannot take offline edits safely */
   KITH_SYNC_ERROR_FAILED,
   KITH_SYNC_ERROR_CERTIFICATE,    /* the server's TLS certificate is not trusted */
+  KITH_SYNC_ERROR_FORBIDDEN,      /* 403: the server refused access (not a sign-in problem) */
+  KITH_SYNC_ERROR_INVALID,        /* what was asked cannot be sent: a break-glass reason too short */
 } KithSyncError;
 
 /* What one sync cycle did. */
@@ -35,6 +37,7 @@ typedef struct
   GPtrArray *conflicts;    /* "Type/id: path, path" strings */
   GPtrArray *rejected;     /* "Type/id: the server's reason" strings */
   gint64     pending;      /* edits still queued afterwards */
+  guint      refetched;    /* people whose record was fetched again */
 } KithSyncReport;
 
 void kith_sync_report_free (KithSyncReport *report);
@@ -134,6 +137,53 @@ KithSyncReport *kith_sync_client_sync_finish   (KithSyncClient      *self,
 KithSyncReport *kith_sync_client_sync          (KithSyncClient      *self,
                                                 GCancellable        *cancellable,
                                                 GError             **error);
+
+/* Access control (GOVERNANCE.md). The next cycle fetches this person's
+ * record again, type by type, by search: what was withheld or out of
+ * reach before (a new care team, a changed Consent, break-glass) comes in
+ * whole, full copies taking the place of stubs. A cycle does the same by
+ * itself when it pulls a new version of someone's CareTeam or
+ * record-sharing Consent; a few people a cycle, the rest the next. */
+void            kith_sync_client_refetch_person (KithSyncClient *self,
+                                                 const char     *patient_id);
+
+/* Emergency access to a person's record ("break glass"): the reason, in
+ * the professional's words (at least 10 characters), is recorded and
+ * reviewed. On success the access lasts until *@expires (an instant; may
+ * be NULL) and the person's record is fetched again in the next cycle
+ * (sync then, to have it at once). Errors: INVALID (the reason is too
+ * short or too long, or the server would not take it), FORBIDDEN (the
+ * server refused: not a clinical role, say), SIGN_IN, OFFLINE (working
+ * offline, or the server cannot be reached), CERTIFICATE, SERVER. */
+void            kith_sync_client_break_glass_async  (KithSyncClient      *self,
+                                                     const char          *patient_id,
+                                                     const char          *reason,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean        kith_sync_client_break_glass_finish (KithSyncClient      *self,
+                                                     GAsyncResult        *result,
+                                                     char               **expires,
+                                                     GError             **error);
+/* The same, blocking: for kith-tool and tests. */
+gboolean        kith_sync_client_break_glass    (KithSyncClient      *self,
+                                                 const char          *patient_id,
+                                                 const char          *reason,
+                                                 GCancellable        *cancellable,
+                                                 char               **expires,
+                                                 GError             **error);
+
+/* GET [base]/@path (relative, as "AuditEvent?patient=ID"), for what only
+ * the server keeps: the JSON answer (transfer full), or an error in words
+ * (KITH_SYNC_ERROR_FORBIDDEN when the server refuses the user). */
+void            kith_sync_client_get_json_async (KithSyncClient      *self,
+                                                 const char          *path,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+JsonObject     *kith_sync_client_get_json_finish (KithSyncClient     *self,
+                                                  GAsyncResult       *result,
+                                                  GError            **error);
 
 /* Conflicts waiting for a decision (KithSyncConflict, transfer full). */
 GPtrArray      *kith_sync_list_conflicts       (KithStore       *store,

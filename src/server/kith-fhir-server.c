@@ -44,6 +44,13 @@
  * against a dummy hash, so it takes as long and reads the same as a wrong
  * password. Failed sign-ins are limited per user name and per address.
  *
+ * Who sees what. Beyond a person's demographics, their record is for
+ * their care team and whom their Consent allows, or for a limited time
+ * through break-glass (kith-server-access.c; the rules and shapes are in
+ * src/core/GOVERNANCE.md). A read of something refused is 403 in words;
+ * searches and history show a stub in its place, or leave it out and say
+ * how many; writes need the same access as reads.
+ *
  * Audit. Each request that touches the store, and each sign-in, appends an
  * AuditEvent (kith-server-audit.c) in the batch, inside a savepoint with
  * the request's own work: if the event cannot be written, the work is
@@ -60,8 +67,10 @@
 
 #include <sodium.h>
 
+#include "kith-consent.h"
 #include "kith-fhir.h"
 #include "kith-fhir-server.h"
+#include "kith-server-access.h"
 #include "kith-server-audit.h"
 #include "kith-server-auth.h"
 #include "kith-server-params.h"
@@ -115,6 +124,8 @@ struct _KithFhirServer
   char              *public_base_url;
   gint64             token_lifetime;   /* seconds */
   gboolean           audit;
+  gboolean           access_checks;    /* off only for benchmarks, in development builds */
+  gint64             break_glass_lifetime;   /* seconds */
   KithSignInLimiter *limiter;
   char              *dummy_hash;       /* checked for unknown user names */
   guint              checking;         /* password checks on worker threads */
@@ -177,8 +188,23 @@ typedef struct
   gint64      user_id;
   char       *user_name;
   char       *role;
+  KithAccess *access;     /* what they may see; kith-server-access.c */
   GPtrArray  *entities;   /* "Type/id/_history/n" (char *) */
   GHashTable *patients;   /* a set of Patient ids */
+
+  /* The AuditEvent's kind when the route's interaction does not say
+   * (break-glass, export, print), and why */
+  const char *subtype;
+  char       *reason;
+  gboolean    for_review;
+  char       *detail;
+
+  /* What was refused: the answer's own refusal, or entries of a search
+   * or history that were withheld (stubs) or left out */
+  guint       n_withheld;
+  guint       n_restricted;
+  guint       n_left_out;
+  GHashTable *refused_patients;   /* a set of Patient ids */
 } KithRequestInfo;
 
 #define KITH_REQUEST_INFO_KEY "kith-fhir-server-request-info"
@@ -207,6 +233,15 @@ static void handle_delete       (KithFhirServer       *self,
 static void handle_vread        (KithFhirServer       *self,
                                  SoupServerMessage    *msg,
                                  const KithRouteMatch *match);
+static void handle_break_glass  (KithFhirServer       *self,
+                                 SoupServerMessage    *msg,
+                                 const KithRouteMatch *match);
+static void handle_audit_search (KithFhirServer       *self,
+                                 SoupServerMessage    *msg,
+                                 const KithRouteMatch *match);
+static void handle_audit_create (KithFhirServer       *self,
+                                 SoupServerMessage    *msg,
+                                 const KithRouteMatch *match);
 
 #define HISTORY_DOCUMENTATION \
   "Newest first. _since keeps versions with lastUpdated at or after it (inclusive). " \
@@ -227,6 +262,11 @@ static const KithRoute routes[] = {
     "URLs and batch Bundles are not supported.",
     FALSE, TRUE, handle_transaction },
   { "GET", "_history", "history-system", HISTORY_DOCUMENTATION, FALSE, TRUE, handle_history },
+  /* Governance (GOVERNANCE.md); listed in the CapabilityStatement by
+   * add_governance_capabilities(). */
+  { "POST", "Patient/{id}/$break-glass", NULL, NULL, FALSE, TRUE, handle_break_glass },
+  { "GET", "AuditEvent", NULL, NULL, FALSE, TRUE, handle_audit_search },
+  { "POST", "AuditEvent", NULL, NULL, FALSE, TRUE, handle_audit_create },
   { "GET", "{type}/_history", "history-type", HISTORY_DOCUMENTATION, TRUE, TRUE, handle_history },
   { "GET", "{type}", "search-type",
     "Current, not deleted resources, oldest lastUpdated first, then by id; paged by next "
@@ -291,8 +331,12 @@ kith_request_info_free (gpointer data)
   g_free (info->log_path);
   g_free (info->user_name);
   g_free (info->role);
+  g_clear_pointer (&info->access, kith_access_free);
   g_clear_pointer (&info->entities, g_ptr_array_unref);
   g_clear_pointer (&info->patients, g_hash_table_unref);
+  g_free (info->reason);
+  g_free (info->detail);
+  g_clear_pointer (&info->refused_patients, g_hash_table_unref);
   g_free (info);
 }
 
@@ -359,6 +403,61 @@ note_resource_patient (SoupServerMessage *msg,
     note_patient (msg, kith_fhir_resource_patient (resource));
 }
 
+/* For the audit trail: part of @patient_id's record was refused
+ * (@decision), shown as a stub when @stubbed, else left out. @link names
+ * the person in the refusal's AuditEvent: not for someone outside their
+ * care team who only walked the whole practice's history. */
+static void
+note_refusal (SoupServerMessage  *msg,
+              const char         *patient_id,
+              KithAccessDecision  decision,
+              gboolean            stubbed,
+              gboolean            link)
+{
+  KithRequestInfo *info = get_request_info (msg);
+
+  if (!stubbed)
+    info->n_left_out++;
+  else if (decision == KITH_ACCESS_DENY_WITHHELD_BY_PERSON)
+    info->n_withheld++;
+  else
+    info->n_restricted++;
+
+  if (patient_id == NULL || !(link || stubbed))
+    return;
+  if (info->refused_patients == NULL)
+    info->refused_patients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!g_hash_table_contains (info->refused_patients, patient_id))
+    g_hash_table_add (info->refused_patients, g_strdup (patient_id));
+}
+
+/* 403 for the whole request, in words: the request's own AuditEvent is
+ * then the refusal, naming the person. */
+static void
+respond_refused (SoupServerMessage  *msg,
+                 const char         *patient_id,
+                 KithAccessDecision  decision)
+{
+  KithRequestInfo *info = get_request_info (msg);
+  const char *why = kith_access_decision_describe (decision);
+
+  g_free (info->detail);
+  info->detail = g_strdup (why);
+  note_patient (msg, patient_id);
+  kith_server_respond_outcome (msg, SOUP_STATUS_FORBIDDEN, KITH_ISSUE_FORBIDDEN, why);
+}
+
+/* The request's access checks; every request that reaches the store has
+ * signed in. */
+static KithAccess *
+request_access (SoupServerMessage *msg)
+{
+  KithRequestInfo *info = get_request_info (msg);
+
+  g_assert (info->access != NULL);
+  return info->access;
+}
+
 /* Records the path for the access log. Only the route shape and a known
  * resource type are kept: ids and anything a client typed stay out of logs. */
 static void
@@ -418,6 +517,10 @@ search_param_applies (const KithSearchParam *param,
   return param->types == NULL || g_strv_contains (param->types, type);
 }
 
+static void add_string_member (JsonBuilder *builder,
+                               const char  *name,
+                               const char  *value);
+
 static void
 add_interaction (JsonBuilder *builder,
                  const char  *code,
@@ -472,6 +575,22 @@ add_type_capabilities (JsonBuilder *builder,
   json_builder_set_member_name (builder, "conditionalDelete");
   json_builder_add_string_value (builder, "not-supported");
 
+  if (g_str_equal (type, "Patient"))
+    {
+      json_builder_set_member_name (builder, "operation");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      add_string_member (builder, "name", "break-glass");
+      add_string_member (builder, "definition",
+                         "https://kith.example/fhir/OperationDefinition/break-glass");
+      add_string_member (builder, "documentation",
+                         "POST Patient/[id]/$break-glass with Parameters (reason: valueString, at "
+                         "least 10 characters): emergency access to the whole record for a limited "
+                         "time, recorded and flagged for the team lead's review.");
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+    }
+
   if (type_has_interaction (type, "search-type"))
     {
       json_builder_set_member_name (builder, "searchParam");
@@ -492,6 +611,40 @@ add_type_capabilities (JsonBuilder *builder,
       json_builder_end_array (builder);
     }
 
+  json_builder_end_object (builder);
+}
+
+/* AuditEvent is written by the server only, and read back by leads and
+ * administrators (GOVERNANCE.md). */
+static void
+add_audit_capabilities (JsonBuilder *builder)
+{
+  static const struct { const char *name, *type, *documentation; } params[] = {
+    { "type", "token", "break-glass: the break-glass events a team lead (their team's) or an "
+                       "administrator (everyone's) reviews" },
+    { "patient", "reference", "Everything done with one person's record (administrators)" },
+  };
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "type", "AuditEvent");
+  json_builder_set_member_name (builder, "interaction");
+  json_builder_begin_array (builder);
+  add_interaction (builder, "search-type", NULL);
+  add_interaction (builder, "create",
+                   "Only to report an export or a print of a person's record (subtype code export "
+                   "or print, entity.what Patient/[id]); who, when and from where are the server's.");
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "searchParam");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (params); i++)
+    {
+      json_builder_begin_object (builder);
+      add_string_member (builder, "name", params[i].name);
+      add_string_member (builder, "type", params[i].type);
+      add_string_member (builder, "documentation", params[i].documentation);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
 }
 
@@ -560,7 +713,11 @@ build_capability_statement (KithFhirServer *self)
                        "Bearer <token>. POST " KITH_FHIR_SERVER_TOKEN_PATH " on this server "
                        "(form or JSON: username, password) answers with an access_token that "
                        "lasts %" G_GINT64_FORMAT " seconds. Every read and write is recorded "
-                       "in an audit trail.", self->token_lifetime);
+                       "in an audit trail. A person's record beyond their demographics is for "
+                       "their care team and whom their Consent allows; what is withheld shows "
+                       "as a stub (meta.security REDACTED) or is counted in an OperationOutcome "
+                       "(issue code suppressed), and a direct read answers 403.",
+                       self->token_lifetime);
 
     json_builder_add_string_value (builder, text);
   }
@@ -573,6 +730,7 @@ build_capability_statement (KithFhirServer *self)
       g_assert (kith_fhir_is_known_type (types[i]));
       add_type_capabilities (builder, types[i]);
     }
+  add_audit_capabilities (builder);
   json_builder_end_array (builder);
 
   json_builder_set_member_name (builder, "interaction");
@@ -914,6 +1072,9 @@ authenticate (KithFhirServer    *self,
   info->user_name = g_strdup (user->username);
   g_free (info->role);
   info->role = g_strdup (user->role);
+  g_clear_pointer (&info->access, kith_access_free);
+  info->access = kith_access_new (self->store, user, self->access_checks,
+                                  g_get_real_time () / 1000);
   return TRUE;
 }
 
@@ -924,6 +1085,12 @@ static char
 audit_action (const char *interaction,
               guint       status)
 {
+  if (interaction == NULL)
+    return 'E';
+  if (g_str_equal (interaction, "export") || g_str_equal (interaction, "print"))
+    return 'R';
+  if (g_str_equal (interaction, "break-glass"))
+    return 'E';
   if (g_str_equal (interaction, "update"))
     return status == SOUP_STATUS_CREATED ? 'C' : 'U';
   if (g_str_equal (interaction, "delete"))
@@ -961,7 +1128,9 @@ audit_request (KithFhirServer     *self,
   KithRequestInfo *info = get_request_info (msg);
   g_autofree char *what = describe_request (msg, raw_path);
   g_autofree char *entities = NULL;
+  g_autofree char *detail = NULL;
   guint status = soup_server_message_get_status (msg);
+  const char *subtype = info->subtype != NULL ? info->subtype : route->interaction;
   KithAuditRecord record = { 0 };
 
   if (info->entities != NULL && info->entities->len > 0)
@@ -975,9 +1144,15 @@ audit_request (KithFhirServer     *self,
       entities = g_strjoinv (" ", refs);
     }
 
+  if (info->access != NULL && kith_access_used_break_glass (info->access))
+    detail = g_strconcat (info->detail != NULL ? info->detail : "", info->detail != NULL ? "; " : "",
+                          "under break-glass", NULL);
+  else
+    detail = g_strdup (info->detail);
+
   record.sign_in = FALSE;
-  record.subtype = route->interaction;
-  record.action = audit_action (route->interaction, status);
+  record.subtype = subtype != NULL ? subtype : "operation";
+  record.action = audit_action (subtype, status);
   record.status = status;
   record.user_id = info->user_id;
   record.user_name = info->user_name;
@@ -985,9 +1160,41 @@ audit_request (KithFhirServer     *self,
   record.address = soup_server_message_get_remote_host (msg);
   record.what = what;
   record.entities = entities;
+  record.detail = detail;
+  record.reason = info->reason;
+  record.for_review = info->for_review;
   record.patients = info->patients;
 
-  return kith_server_audit_write (self->store, &record, error);
+  if (!kith_server_audit_write (self->store, &record, error))
+    return FALSE;
+
+  /* What a search or history answered with a stub or left out is a
+   * refusal too, recorded beside what was shown. */
+  if (status < 400 && info->n_withheld + info->n_restricted + info->n_left_out > 0)
+    {
+      g_autofree char *refused = NULL;
+      GString *words = g_string_new (NULL);
+
+      if (info->n_withheld > 0)
+        g_string_append_printf (words, "%u withheld at the person's request", info->n_withheld);
+      if (info->n_restricted > 0)
+        g_string_append_printf (words, "%s%u restricted", words->len > 0 ? ", " : "",
+                                info->n_restricted);
+      if (info->n_left_out > 0)
+        g_string_append_printf (words, "%s%u left out: not in the care team",
+                                words->len > 0 ? ", " : "", info->n_left_out);
+      refused = g_string_free (words, FALSE);
+
+      record.status = SOUP_STATUS_FORBIDDEN;
+      record.entities = NULL;
+      record.detail = refused;
+      record.reason = NULL;
+      record.for_review = FALSE;
+      record.patients = info->refused_patients;
+      if (!kith_server_audit_write (self->store, &record, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Ends the savepoint around an audited request: kept with its AuditEvent,
@@ -1151,7 +1358,7 @@ route_request (KithFhirServer    *self,
       KithRequestInfo *info = get_request_info (msg);
 
       /* What the request was about, unless the interaction said better. */
-      if (match.id != NULL && kith_fhir_is_valid_id (match.id))
+      if (match.id != NULL && match.type != NULL && kith_fhir_is_valid_id (match.id))
         {
           if (info->entities == NULL)
             note_entity (msg, match.type, match.id,
@@ -1513,7 +1720,8 @@ respond_bundle (SoupServerMessage *msg,
 static void
 add_history_entry (KithFhirServer   *self,
                    JsonBuilder      *builder,
-                   KithStoreVersion *version)
+                   KithStoreVersion *version,
+                   JsonObject       *shown)
 {
   g_autofree char *full_url = resource_url (self, version->type, version->id, NULL);
   g_autofree char *relative = g_strdup_printf ("%s/%s", version->type, version->id);
@@ -1533,7 +1741,7 @@ add_history_entry (KithFhirServer   *self,
   if (!deleted)
     {
       json_builder_set_member_name (builder, "resource");
-      add_object_value (builder, version->resource);
+      add_object_value (builder, shown);
     }
   json_builder_set_member_name (builder, "request");
   json_builder_begin_object (builder);
@@ -1552,19 +1760,140 @@ add_history_entry (KithFhirServer   *self,
 static void
 add_search_entry (KithFhirServer   *self,
                   JsonBuilder      *builder,
-                  KithStoreVersion *version)
+                  KithStoreVersion *version,
+                  JsonObject       *shown)
 {
   g_autofree char *full_url = resource_url (self, version->type, version->id, NULL);
 
   json_builder_begin_object (builder);
   add_string_member (builder, "fullUrl", full_url);
   json_builder_set_member_name (builder, "resource");
-  add_object_value (builder, version->resource);
+  add_object_value (builder, shown);
   json_builder_set_member_name (builder, "search");
   json_builder_begin_object (builder);
   add_string_member (builder, "mode", "match");
   json_builder_end_object (builder);
   json_builder_end_object (builder);
+}
+
+/* How many entries were left out, and why, as an OperationOutcome. */
+static JsonObject *
+left_out_outcome (guint left_out)
+{
+  g_autofree char *text =
+    g_strdup_printf ("%u %s left out: not in this person's care team", left_out,
+                     left_out == 1 ? "entry was" : "entries were");
+  JsonObject *outcome = kith_server_outcome_new ("information", KITH_ISSUE_SUPPRESSED, text);
+
+  return outcome;
+}
+
+/* A searchset says what it left out in an entry of mode "outcome". */
+static void
+add_search_outcome_entry (JsonBuilder *builder,
+                          guint        left_out)
+{
+  g_autoptr(JsonObject) outcome = left_out_outcome (left_out);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "resource");
+  add_object_value (builder, outcome);
+  json_builder_set_member_name (builder, "search");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "mode", "outcome");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+/* A history entry needs a request and a response (FHIR R4 bdl-3, bdl-4),
+ * so it says what it left out as the outcome of the history request
+ * itself: no resource, nothing a client could store as a version. */
+static void
+add_history_outcome_entry (JsonBuilder *builder,
+                           const char  *path,
+                           guint        left_out)
+{
+  g_autoptr(JsonObject) outcome = left_out_outcome (left_out);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "request");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "method", "GET");
+  add_string_member (builder, "url", path);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "response");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "status", "200 OK");
+  json_builder_set_member_name (builder, "outcome");
+  add_object_value (builder, outcome);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+/* A volunteer in the care team reads a plan as the volunteer view. */
+static gboolean
+is_volunteer_view (KithAccess         *access,
+                   JsonObject         *resource,
+                   KithAccessDecision  decision)
+{
+  return resource != NULL && decision == KITH_ACCESS_DENY_RESTRICTED &&
+         g_strcmp0 (kith_access_get_user (access)->role, "volunteer") == 0 &&
+         g_strcmp0 (kith_fhir_get_string (resource, "resourceType"), "CarePlan") == 0;
+}
+
+typedef enum
+{
+  SHOW_VERSION,     /* *shown is what to send (NULL for a deletion) */
+  SHOW_NOTHING,     /* left out */
+  SHOW_FAILED,      /* the store failed; @error is set */
+} KithShowing;
+
+/* What a search or history shows of one version: the version, the
+ * volunteer view of a plan, or a stub in its place (transfer full in
+ * @shown); or nothing. Refusals are noted for the audit trail; @link
+ * names the person when they are left out. */
+static KithShowing
+show_version (SoupServerMessage  *msg,
+              KithStoreVersion   *version,
+              gboolean            link,
+              JsonObject        **shown,
+              GError            **error)
+{
+  KithAccess *access = request_access (msg);
+  JsonObject *resource = version->resource;
+  const char *patient_id = resource != NULL ? kith_fhir_resource_patient (resource) : NULL;
+  g_autoptr(GError) local_error = NULL;
+  KithAccessDecision decision;
+
+  *shown = NULL;
+  decision = kith_access_check_read (access, version->type, version->id, resource, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return SHOW_FAILED;
+    }
+
+  if (decision == KITH_ACCESS_PERMIT)
+    {
+      if (resource != NULL)
+        *shown = json_object_ref (resource);
+      note_resource_patient (msg, resource);
+      return SHOW_VERSION;
+    }
+  if (is_volunteer_view (access, resource, decision))
+    {
+      *shown = kith_consent_volunteer_view (resource);
+      note_resource_patient (msg, resource);
+      return SHOW_VERSION;
+    }
+  if (resource != NULL && kith_access_shows_stub (access, decision))
+    {
+      *shown = kith_consent_make_stub (resource, decision);
+      note_refusal (msg, patient_id, decision, TRUE, TRUE);
+      return SHOW_VERSION;
+    }
+  note_refusal (msg, patient_id, decision, FALSE, link);
+  return SHOW_NOTHING;
 }
 
 /* The cursor after the last of @versions' first @count. */
@@ -1603,6 +1932,53 @@ handle_capabilities (KithFhirServer       *self,
   kith_server_respond_resource (msg, SOUP_STATUS_OK, self->capability_statement);
 }
 
+typedef struct
+{
+  KithFhirServer    *self;
+  SoupServerMessage *msg;
+} TransactionCheck;
+
+static guint check_write (KithFhirServer     *self,
+                          SoupServerMessage  *msg,
+                          const char         *type,
+                          const char         *id,
+                          JsonObject         *incoming,
+                          const char        **code,
+                          char              **diagnostics);
+
+/* Each entry of a transaction is checked as the same request on its own
+ * would be; one refusal fails the whole Bundle. */
+static guint
+on_transaction_entry_cb (const char   *method,
+                         const char   *type,
+                         const char   *id,
+                         JsonObject   *current,
+                         JsonObject   *incoming,
+                         const char  **code,
+                         char        **diagnostics,
+                         gpointer      user_data)
+{
+  TransactionCheck *check = user_data;
+  KithRequestInfo *info = get_request_info (check->msg);
+  g_autoptr(GError) error = NULL;
+  KithAccessDecision decision;
+
+  if (!g_str_equal (method, "GET"))
+    return check_write (check->self, check->msg, type, id, incoming, code, diagnostics);
+
+  decision = kith_access_check_read (request_access (check->msg), type, id, current, &error);
+  if (error != NULL)
+    return kith_server_describe_error (error, type, code, diagnostics);
+  if (decision == KITH_ACCESS_PERMIT)
+    return 0;
+  note_resource_patient (check->msg, current);
+  g_free (info->detail);
+  info->detail = g_strdup (kith_access_decision_describe (decision));
+  *code = KITH_ISSUE_FORBIDDEN;
+  *diagnostics = g_strdup (kith_access_decision_describe (decision));
+  return SOUP_STATUS_FORBIDDEN;
+}
+
 /* POST [base] with a transaction Bundle */
 static void
 handle_transaction (KithFhirServer       *self,
@@ -1626,6 +2002,8 @@ handle_transaction (KithFhirServer       *self,
   if (info->patients == NULL)
     info->patients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   response = kith_server_transaction_run (self->store, data, length, self->base_url,
+                                          on_transaction_entry_cb,
+                                          &(TransactionCheck) { self, msg },
                                           info->entities, info->patients, &status);
   if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg),
@@ -1705,18 +2083,37 @@ handle_history (KithFhirServer       *self,
       return;
     }
 
-  /* An instance's history needs the instance. */
-  if (match->id != NULL && versions->len == 0 && page == NULL)
+  /* An instance's history needs the instance, and someone who may know
+   * of it: outside the person's care team, the answer is 403. */
+  if (match->id != NULL)
     {
       g_autoptr(KithStoreVersion) current =
         kith_store_query_current (self->store, match->type, match->id, &error);
+      KithAccessDecision decision;
 
-      if (current == NULL)
+      if (current == NULL && error == NULL && versions->len == 0 && page == NULL)
+        g_set_error_literal (&error, KITH_STORE_ERROR, KITH_STORE_ERROR_NOT_FOUND, "");
+      if (error != NULL)
         {
-          if (error == NULL)
-            g_set_error_literal (&error, KITH_STORE_ERROR, KITH_STORE_ERROR_NOT_FOUND, "");
           kith_server_respond_error (msg, error, match->type);
           return;
+        }
+      if (current != NULL)
+        {
+          decision = kith_access_check_read (request_access (msg), match->type, match->id,
+                                             current->resource, &error);
+          if (error != NULL)
+            {
+              kith_server_respond_error (msg, error, match->type);
+              return;
+            }
+          if (decision == KITH_ACCESS_DENY_NOT_CARE_TEAM)
+            {
+              respond_refused (msg, current->resource != NULL
+                                      ? kith_fhir_resource_patient (current->resource) : NULL,
+                               decision);
+              return;
+            }
         }
     }
 
@@ -1737,10 +2134,23 @@ handle_history (KithFhirServer       *self,
   for (guint i = 0; i < MIN (versions->len, count); i++)
     {
       KithStoreVersion *version = g_ptr_array_index (versions, i);
+      g_autoptr(JsonObject) shown = NULL;
 
-      add_history_entry (self, builder, version);
-      note_resource_patient (msg, version->resource);
+      switch (show_version (msg, version, match->id != NULL, &shown, &error))
+        {
+        case SHOW_VERSION:
+          add_history_entry (self, builder, version, shown);
+          break;
+        case SHOW_NOTHING:
+          break;
+        case SHOW_FAILED:
+        default:
+          kith_server_respond_error (msg, error, match->type);
+          return;
+        }
     }
+  if (get_request_info (msg)->n_left_out > 0)
+    add_history_outcome_entry (builder, path, get_request_info (msg)->n_left_out);
   respond_bundle (msg, builder);
 }
 
@@ -1892,6 +2302,18 @@ handle_search (KithFhirServer       *self,
 
   if ((count = read_count (msg, count_text)) == 0)
     return;
+
+  /* A search about one person needs a relationship with them. */
+  if (filter.patient_id != NULL &&
+      !kith_access_knows_patient (request_access (msg), filter.patient_id, &error))
+    {
+      if (error != NULL)
+        kith_server_respond_error (msg, error, match->type);
+      else
+        respond_refused (msg, filter.patient_id, KITH_ACCESS_DENY_NOT_CARE_TEAM);
+      return;
+    }
+
   if (page != NULL &&
       (!kith_server_decode_cursor (page, 's', &cursor) || !g_str_equal (cursor.type, match->type)))
     {
@@ -1927,11 +2349,53 @@ handle_search (KithFhirServer       *self,
   for (guint i = 0; i < MIN (versions->len, count); i++)
     {
       KithStoreVersion *version = g_ptr_array_index (versions, i);
+      g_autoptr(JsonObject) shown = NULL;
 
-      add_search_entry (self, builder, version);
-      note_resource_patient (msg, version->resource);
+      switch (show_version (msg, version, filter.patient_id != NULL, &shown, &error))
+        {
+        case SHOW_VERSION:
+          add_search_entry (self, builder, version, shown);
+          break;
+        case SHOW_NOTHING:
+          break;
+        case SHOW_FAILED:
+        default:
+          kith_server_respond_error (msg, error, match->type);
+          return;
+        }
     }
+  if (get_request_info (msg)->n_left_out > 0)
+    add_search_outcome_entry (builder, get_request_info (msg)->n_left_out);
   respond_bundle (msg, builder);
+}
+
+/* Answers a read or vread of @resource: the resource, a volunteer's
+ * view of a plan, or 403 saying why. */
+static void
+respond_readable (SoupServerMessage    *msg,
+                  const KithRouteMatch *match,
+                  JsonObject           *resource)
+{
+  KithAccess *access = request_access (msg);
+  g_autoptr(JsonObject) view = NULL;
+  g_autoptr(GError) error = NULL;
+  KithAccessDecision decision;
+
+  decision = kith_access_check_read (access, match->type, match->id, resource, &error);
+  if (error != NULL)
+    {
+      kith_server_respond_error (msg, error, match->type);
+      return;
+    }
+  if (decision != KITH_ACCESS_PERMIT && !is_volunteer_view (access, resource, decision))
+    {
+      respond_refused (msg, kith_fhir_resource_patient (resource), decision);
+      return;
+    }
+  if (decision != KITH_ACCESS_PERMIT)
+    view = kith_consent_volunteer_view (resource);
+  note_resource_patient (msg, resource);
+  respond_versioned_resource (msg, SOUP_STATUS_OK, view != NULL ? view : resource, FALSE);
 }
 
 /* GET [base]/[type]/[id] */
@@ -1954,8 +2418,103 @@ handle_read (KithFhirServer       *self,
     }
 
   note_entity (msg, match->type, match->id, kith_fhir_get_version_id (resource));
-  note_resource_patient (msg, resource);
-  respond_versioned_resource (msg, SOUP_STATUS_OK, resource, FALSE);
+  respond_readable (msg, match, resource);
+}
+
+/* A record-sharing Consent must be one Kith can read, and the only
+ * active one of its person. 0, or the status to refuse with. */
+static guint
+check_consent (KithStore   *store,
+               JsonObject  *incoming,
+               const char **code,
+               char       **diagnostics)
+{
+  g_autoptr(KithConsent) consent = NULL;
+  g_autoptr(GPtrArray) others = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!kith_consent_is_record_sharing (incoming))
+    return 0;
+  if (!(consent = kith_consent_from_fhir (incoming, &error)))
+    {
+      *code = KITH_ISSUE_INVALID;
+      *diagnostics = g_strdup (error->message);
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+  if (g_strcmp0 (kith_fhir_get_string (incoming, "status"), "active") != 0)
+    return 0;
+  if (!(others = kith_store_list_for_patient (store, "Consent", consent->patient_id, &error)))
+    {
+      *code = KITH_ISSUE_EXCEPTION;
+      *diagnostics = g_strdup ("The person's Consents could not be read");
+      return SOUP_STATUS_SERVICE_UNAVAILABLE;
+    }
+  for (guint i = 0; i < others->len; i++)
+    {
+      JsonObject *other = g_ptr_array_index (others, i);
+
+      if (kith_consent_is_record_sharing (other) &&
+          g_strcmp0 (kith_fhir_get_string (other, "status"), "active") == 0 &&
+          g_strcmp0 (kith_fhir_get_string (other, "id"), consent->id) != 0)
+        {
+          *code = KITH_ISSUE_CONFLICT;
+          *diagnostics = g_strdup_printf ("This person already has an active Consent about who may "
+                                          "see their record (Consent/%s): change that one, or make "
+                                          "it inactive first",
+                                          kith_fhir_get_string (other, "id"));
+          return SOUP_STATUS_CONFLICT;
+        }
+    }
+  return 0;
+}
+
+/* Whether @msg's user may write @incoming as @type/@id, or delete it
+ * (@incoming NULL). 0, or the status to refuse with, with an issue @code
+ * and @diagnostics (transfer full). A refusal is noted for the audit. */
+static guint
+check_write (KithFhirServer     *self,
+             SoupServerMessage  *msg,
+             const char         *type,
+             const char         *id,
+             JsonObject         *incoming,
+             const char        **code,
+             char              **diagnostics)
+{
+  g_autoptr(KithStoreVersion) current = NULL;
+  g_autoptr(GError) error = NULL;
+  KithRequestInfo *info = get_request_info (msg);
+  KithAccessDecision decision;
+  guint status;
+
+  /* A stub or a volunteer's view saved back would overwrite the record. */
+  if (incoming != NULL && kith_consent_is_redacted (incoming))
+    {
+      *code = KITH_ISSUE_BUSINESS_RULE;
+      *diagnostics = g_strdup ("This is a redacted copy (meta.security REDACTED), not the whole "
+                               "resource: it cannot be saved over the record");
+      return SOUP_STATUS_UNPROCESSABLE_ENTITY;
+    }
+  if (incoming != NULL && (status = check_consent (self->store, incoming, code, diagnostics)) != 0)
+    return status;
+
+  current = kith_store_query_current (self->store, type, id, &error);
+  if (error == NULL)
+    decision = kith_access_check_write (request_access (msg), type, id,
+                                        current != NULL ? current->resource : NULL, incoming,
+                                        &error);
+  if (error != NULL)
+    return kith_server_describe_error (error, type, code, diagnostics);
+  if (decision == KITH_ACCESS_PERMIT)
+    return 0;
+
+  if (current != NULL)
+    note_resource_patient (msg, current->resource);
+  note_resource_patient (msg, incoming);
+  g_free (info->detail);
+  info->detail = g_strdup (kith_access_decision_describe (decision));
+  *code = KITH_ISSUE_FORBIDDEN;
+  *diagnostics = g_strdup (kith_access_decision_describe (decision));
+  return SOUP_STATUS_FORBIDDEN;
 }
 
 /* PUT [base]/[type]/[id] */
@@ -2002,6 +2561,18 @@ handle_update (KithFhirServer       *self,
       return;
     }
 
+  {
+    g_autofree char *diagnostics = NULL;
+    const char *code = NULL;
+    guint status = check_write (self, msg, match->type, match->id, resource, &code, &diagnostics);
+
+    if (status != 0)
+      {
+        kith_server_respond_outcome (msg, status, code, diagnostics);
+        return;
+      }
+  }
+
   if (!kith_store_query_update (self->store, resource, if_match, &outcome, &error))
     {
       kith_server_respond_error (msg, error, match->type);
@@ -2035,6 +2606,18 @@ handle_delete (KithFhirServer       *self,
     return;
   if (!read_if_match (msg, &if_match))
     return;
+
+  {
+    g_autofree char *diagnostics = NULL;
+    const char *code = NULL;
+    guint status = check_write (self, msg, match->type, match->id, NULL, &code, &diagnostics);
+
+    if (status != 0)
+      {
+        kith_server_respond_outcome (msg, status, code, diagnostics);
+        return;
+      }
+  }
 
   /* Whose record this was, for the audit trail, while it can be read. */
   if (self->audit)
@@ -2083,9 +2666,378 @@ handle_vread (KithFhirServer       *self,
       kith_server_respond_error (msg, error, match->type);
       return;
     }
-  note_resource_patient (msg, resource);
+  respond_readable (msg, match, resource);
+}
 
-  respond_versioned_resource (msg, SOUP_STATUS_OK, resource, FALSE);
+/* --- governance: break-glass and the audit trail ------------------------- */
+
+static gboolean
+is_care_role (const char *role)
+{
+  static const char * const care_roles[] = { "gp", "nurse", "social-worker", "co-ordinator", NULL };
+
+  return role != NULL && g_strv_contains (care_roles, role);
+}
+
+/* A small JSON body as an object, or NULL after answering. Governance
+ * bodies are a few lines, so a small limit also bounds the nesting. */
+static JsonObject *
+read_small_json (SoupServerMessage *msg,
+                 const char        *what)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  const char *data;
+  gsize length;
+
+  if (!(body = read_json_body (msg)))
+    return NULL;
+  data = g_bytes_get_data (body, &length);
+  if (length > KITH_FHIR_SERVER_MAX_SIGN_IN_BODY)
+    {
+      g_autofree char *text = g_strdup_printf ("%s is too large", what);
+
+      kith_server_respond_outcome (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, KITH_ISSUE_TOO_COSTLY,
+                                   text);
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, data, length, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_autofree char *text = g_strdup_printf ("%s is not a JSON object", what);
+
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID, text);
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* The valueString of the Parameters parameter called @name, or NULL. */
+static const char *
+parameter_string (JsonObject *parameters,
+                  const char *name)
+{
+  JsonArray *list = kith_fhir_get_array (parameters, "parameter");
+
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+      JsonObject *parameter = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (g_strcmp0 (kith_fhir_get_string (parameter, "name"), name) == 0)
+        return kith_fhir_get_string (parameter, "valueString");
+    }
+  return NULL;
+}
+
+/* POST [base]/Patient/[id]/$break-glass with Parameters: reason */
+static void
+handle_break_glass (KithFhirServer       *self,
+                    SoupServerMessage    *msg,
+                    const KithRouteMatch *match)
+{
+  KithRequestInfo *info = get_request_info (msg);
+  const KithServerUser *user = kith_access_get_user (request_access (msg));
+  g_autoptr(JsonObject) parameters = NULL;
+  g_autoptr(KithStoreVersion) person = NULL;
+  g_autoptr(GDateTime) expiry = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *expires = NULL;
+  g_autofree char *reference = NULL;
+  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 expires_at_ms = 0;
+
+  info->subtype = "break-glass";
+  if (!check_id (msg, match->id, "Patient id"))
+    return;
+  note_entity (msg, "Patient", match->id, NULL);
+  note_patient (msg, match->id);
+
+  if (!is_care_role (user->role))
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_FORBIDDEN, KITH_ISSUE_FORBIDDEN,
+                                   "Break-glass is for clinical and care staff");
+      return;
+    }
+  if (!(parameters = read_small_json (msg, "The break-glass request")))
+    return;
+  if (g_strcmp0 (kith_fhir_get_string (parameters, "resourceType"), "Parameters") != 0)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "Send a Parameters resource with the reason "
+                                   "(parameter \"reason\", valueString)");
+      return;
+    }
+  reason = g_strdup (parameter_string (parameters, "reason"));
+  if (reason != NULL)
+    g_strstrip (reason);
+  if (reason == NULL || g_utf8_strlen (reason, -1) < KITH_SERVER_BREAK_GLASS_MIN_REASON)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "Type the reason you need this record now, in words: at least "
+                                   "10 characters. It is recorded and reviewed by your team lead");
+      return;
+    }
+  if (g_utf8_strlen (reason, -1) > KITH_SERVER_BREAK_GLASS_MAX_REASON)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_TOO_LONG,
+                                   "The reason is too long: at most 500 characters");
+      return;
+    }
+
+  person = kith_store_query_current (self->store, "Patient", match->id, &error);
+  if (person == NULL || person->resource == NULL)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, KITH_STORE_ERROR,
+                             person == NULL ? KITH_STORE_ERROR_NOT_FOUND : KITH_STORE_ERROR_GONE, "");
+      kith_server_respond_error (msg, error, "Patient");
+      return;
+    }
+
+  if (!kith_access_grant_break_glass (self->store, user->id, match->id, reason, now_ms,
+                                      self->break_glass_lifetime, &expires_at_ms, &error))
+    {
+      kith_server_respond_error (msg, error, NULL);
+      return;
+    }
+  info->reason = g_steal_pointer (&reason);
+  info->for_review = TRUE;
+
+  expiry = g_date_time_new_from_unix_utc (expires_at_ms / 1000);
+  expires = kith_fhir_format_instant (expiry);
+  reference = g_strconcat ("Patient/", match->id, NULL);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  add_string_member (builder, "resourceType", "Parameters");
+  json_builder_set_member_name (builder, "parameter");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  add_string_member (builder, "name", "patient");
+  json_builder_set_member_name (builder, "valueReference");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "reference", reference);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_begin_object (builder);
+  add_string_member (builder, "name", "expires");
+  add_string_member (builder, "valueInstant", expires);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  kith_server_respond_resource (msg, SOUP_STATUS_OK, json_node_get_object (root));
+}
+
+static void
+respond_audit_bundle (KithFhirServer    *self,
+                      SoupServerMessage *msg,
+                      GPtrArray         *events,
+                      const char        *patient_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *now = kith_fhir_now_instant ();
+  g_autofree char *self_url = NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = uri != NULL ? g_uri_get_query (uri) : NULL;
+
+  self_url = g_strdup_printf ("%s/AuditEvent%s%s", self->base_url, query != NULL ? "?" : "",
+                              query != NULL ? query : "");
+  begin_bundle (builder, "searchset", now, self_url, NULL);
+  for (guint i = 0; i < events->len; i++)
+    {
+      KithAuditEvent *event = g_ptr_array_index (events, i);
+      g_autoptr(JsonObject) resource = kith_audit_event_to_fhir (event, patient_id);
+      g_autofree char *full_url = g_strdup_printf ("%s/AuditEvent/%" G_GINT64_FORMAT,
+                                                   self->base_url, event->id);
+
+      json_builder_begin_object (builder);
+      add_string_member (builder, "fullUrl", full_url);
+      json_builder_set_member_name (builder, "resource");
+      add_object_value (builder, resource);
+      json_builder_set_member_name (builder, "search");
+      json_builder_begin_object (builder);
+      add_string_member (builder, "mode", "match");
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  respond_bundle (msg, builder);
+}
+
+/* GET [base]/AuditEvent?type=break-glass (team leads and admins) or
+ * ?patient=[id] (admins) */
+static void
+handle_audit_search (KithFhirServer       *self,
+                     SoupServerMessage    *msg,
+                     const KithRouteMatch *match)
+{
+  static const char * const allowed[] = { "type", "patient", NULL };
+  const KithServerUser *user = kith_access_get_user (request_access (msg));
+  gboolean admin = g_strcmp0 (user->role, "admin") == 0;
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *type = NULL;
+  const char *patient_id = NULL;
+
+  get_request_info (msg)->subtype = "search-type";
+  if (!(params = read_query (msg, allowed, NULL)))
+    return;
+  for (guint i = 0; i < params->len; i++)
+    {
+      KithQueryParam *param = g_ptr_array_index (params, i);
+
+      if (g_str_equal (param->name, "type"))
+        type = param->value;
+      else if (g_str_equal (param->name, "patient"))
+        patient_id = g_str_has_prefix (param->value, "Patient/")
+                     ? param->value + strlen ("Patient/") : param->value;
+    }
+  if ((type == NULL) == (patient_id == NULL) ||
+      (type != NULL && !g_str_equal (type, "break-glass")) ||
+      (patient_id != NULL && !kith_fhir_is_valid_id (patient_id)))
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_NOT_SUPPORTED,
+                                   "Search AuditEvents with type=break-glass or with patient=[id]");
+      return;
+    }
+
+  if (type != NULL)
+    {
+      if (!admin && !user->lead)
+        {
+          kith_server_respond_outcome (msg, SOUP_STATUS_FORBIDDEN, KITH_ISSUE_FORBIDDEN,
+                                       "Only team leads and administrators see break-glass events");
+          return;
+        }
+      /* A lead sees their own team's; an administrator everyone's. */
+      events = kith_server_audit_list_break_glass (self->store, admin ? NULL : user->team, &error);
+    }
+  else
+    {
+      if (!admin)
+        {
+          kith_server_respond_outcome (msg, SOUP_STATUS_FORBIDDEN, KITH_ISSUE_FORBIDDEN,
+                                       "Only administrators see a person's audit trail");
+          return;
+        }
+      events = kith_server_audit_list (self->store, patient_id, NULL, &error);
+    }
+  if (events == NULL)
+    {
+      kith_server_respond_error (msg, error, NULL);
+      return;
+    }
+  respond_audit_bundle (self, msg, events, patient_id);
+}
+
+static gboolean
+coding_code_is (JsonNode   *node,
+                const char *code)
+{
+  JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+  return g_strcmp0 (kith_fhir_get_string (object, "code"), code) == 0;
+}
+
+/* POST [base]/AuditEvent: a client reports an export or a print of a
+ * person's record. Who, when and from where come from the request. */
+static void
+handle_audit_create (KithFhirServer       *self,
+                     SoupServerMessage    *msg,
+                     const KithRouteMatch *match)
+{
+  KithRequestInfo *info = get_request_info (msg);
+  g_autoptr(JsonObject) event = NULL;
+  g_autoptr(KithStoreVersion) person = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *subtypes;
+  JsonArray *entities;
+  JsonArray *purposes;
+  const char *subtype = NULL;
+  const char *patient_id = NULL;
+  const char *reason = NULL;
+
+  info->subtype = "create";
+  if (!(event = read_small_json (msg, "The AuditEvent")))
+    return;
+  if (g_strcmp0 (kith_fhir_get_string (event, "resourceType"), "AuditEvent") != 0)
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "Send an AuditEvent");
+      return;
+    }
+
+  subtypes = kith_fhir_get_array (event, "subtype");
+  for (guint i = 0; subtypes != NULL && i < json_array_get_length (subtypes); i++)
+    {
+      JsonNode *coding = json_array_get_element (subtypes, i);
+
+      if (coding_code_is (coding, "export"))
+        subtype = "export";
+      else if (coding_code_is (coding, "print"))
+        subtype = "print";
+    }
+  entities = kith_fhir_get_array (event, "entity");
+  for (guint i = 0; entities != NULL && i < json_array_get_length (entities); i++)
+    {
+      JsonNode *node = json_array_get_element (entities, i);
+      JsonObject *what = JSON_NODE_HOLDS_OBJECT (node)
+                         ? kith_fhir_get_object (json_node_get_object (node), "what") : NULL;
+      const char *id = kith_fhir_reference_id (kith_fhir_get_string (what, "reference"), "Patient");
+
+      if (id != NULL && patient_id != NULL && !g_str_equal (id, patient_id))
+        {
+          kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                       "One AuditEvent is about one person");
+          return;
+        }
+      if (id != NULL)
+        patient_id = id;
+    }
+  if (subtype == NULL || patient_id == NULL || !kith_fhir_is_valid_id (patient_id))
+    {
+      kith_server_respond_outcome (msg, SOUP_STATUS_BAD_REQUEST, KITH_ISSUE_INVALID,
+                                   "An AuditEvent from a client says what was done (subtype code "
+                                   "export or print) and to whose record (entity.what "
+                                   "Patient/[id])");
+      return;
+    }
+  info->subtype = subtype;
+  note_entity (msg, "Patient", patient_id, NULL);
+
+  person = kith_store_query_current (self->store, "Patient", patient_id, &error);
+  if (person == NULL || person->resource == NULL)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, KITH_STORE_ERROR,
+                             person == NULL ? KITH_STORE_ERROR_NOT_FOUND : KITH_STORE_ERROR_GONE, "");
+      kith_server_respond_error (msg, error, "Patient");
+      return;
+    }
+  /* Only a record the user may see can be exported or printed. */
+  if (!kith_access_knows_patient (request_access (msg), patient_id, &error))
+    {
+      if (error != NULL)
+        kith_server_respond_error (msg, error, NULL);
+      else
+        respond_refused (msg, patient_id, KITH_ACCESS_DENY_NOT_CARE_TEAM);
+      return;
+    }
+
+  purposes = kith_fhir_get_array (event, "purposeOfEvent");
+  if (purposes != NULL && json_array_get_length (purposes) > 0 &&
+      JSON_NODE_HOLDS_OBJECT (json_array_get_element (purposes, 0)))
+    reason = kith_fhir_get_string (json_array_get_object_element (purposes, 0), "text");
+  if (reason != NULL && g_utf8_strlen (reason, -1) <= KITH_SERVER_BREAK_GLASS_MAX_REASON)
+    info->reason = g_strdup (reason);
+
+  note_patient (msg, patient_id);
+  soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
 }
 
 /* --- signing in ------------------------------------------------------------ */
@@ -2709,6 +3661,8 @@ kith_fhir_server_init (KithFhirServer *self)
   self->batch_held = g_ptr_array_new_with_free_func (g_object_unref);
   self->token_lifetime = KITH_FHIR_SERVER_DEFAULT_TOKEN_LIFETIME;
   self->audit = TRUE;
+  self->access_checks = TRUE;
+  self->break_glass_lifetime = KITH_SERVER_DEFAULT_BREAK_GLASS_LIFETIME;
   self->limiter = kith_sign_in_limiter_new ();
   g_queue_init (&self->sign_ins_waiting);
 }
@@ -2855,6 +3809,25 @@ kith_fhir_server_set_audit (KithFhirServer *self,
   g_return_if_fail (KITH_IS_FHIR_SERVER (self));
 
   self->audit = audit;
+}
+
+void
+kith_fhir_server_set_access_checks (KithFhirServer *self,
+                                    gboolean        access_checks)
+{
+  g_return_if_fail (KITH_IS_FHIR_SERVER (self));
+
+  self->access_checks = access_checks;
+}
+
+void
+kith_fhir_server_set_break_glass_lifetime (KithFhirServer *self,
+                                           gint64          seconds)
+{
+  g_return_if_fail (KITH_IS_FHIR_SERVER (self));
+  g_return_if_fail (seconds > 0);
+
+  self->break_glass_lifetime = seconds;
 }
 
 /* The server's tables, and the hash that unknown user names are checked

@@ -60,6 +60,13 @@ void                kith_fhir_server_set_token_lifetime     (KithFhirServer     
 void                kith_fhir_server_set_audit              (KithFhirServer      *self,
                                                              gboolean             audit);
 
+/* Access checks are on by default; off is only for benchmarks and tests. */
+void                kith_fhir_server_set_access_checks      (KithFhirServer      *self,
+                                                             gboolean             access_checks);
+/* How long break-glass lasts; 4 hours by default. */
+void                kith_fhir_server_set_break_glass_lifetime (KithFhirServer    *self,
+                                                             gint64               seconds);
+
 /* Starts serving on @address: HTTPS when a certificate is set, otherwise
  * plain HTTP, which must be on a loopback address. May be called once. */
 gboolean            kith_fhir_server_listen                 (KithFhirServer      *self,

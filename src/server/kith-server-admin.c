@@ -6,11 +6,12 @@
  * The administration commands of kith-server, which work on a server's
  * data directory, whether or not the server is running:
  *
- *   kith-server user add --data DIR --role ROLE --name NAME --team TEAM USER
+ *   kith-server user add --data DIR --role ROLE --name NAME --team TEAM [--lead] USER
  *   kith-server user list --data DIR
  *   kith-server user disable|enable --data DIR USER
  *   kith-server user passwd --data DIR USER
- *   kith-server audit --data DIR (--person PATIENT-ID | --user USER) [--fhir]
+ *   kith-server audit --data DIR (--person PATIENT-ID [--for-person] | --user USER |
+ *                                 --break-glass) [--fhir]
  *
  * Passwords are read from standard input (a prompt without echo on a
  * terminal, otherwise the first line), never from the command line, where
@@ -190,10 +191,11 @@ hash_new_password (const char  *username,
 
 typedef struct
 {
-  char *data_dir;
-  char *role;
-  char *name;
-  char *team;
+  char     *data_dir;
+  char     *role;
+  char     *name;
+  char     *team;
+  gboolean  lead;
 } UserOptions;
 
 static void
@@ -244,10 +246,11 @@ user_add (UserOptions *options,
   }
   if (!(hash = hash_new_password (username, &error)) ||
       !kith_server_user_add (store, username, options->name, options->role, options->team,
-                             hash, &error))
+                             options->lead, hash, &error))
     return failed (error->message);
 
-  g_print ("Added %s (%s, %s)\n", username, options->role, options->team);
+  g_print ("Added %s (%s, %s%s)\n", username, options->role, options->team,
+           options->lead ? ", team lead" : "");
   return EXIT_OK;
 }
 
@@ -267,13 +270,14 @@ user_list (UserOptions *options)
       g_printerr ("No users yet: add one with kith-server user add\n");
       return EXIT_OK;
     }
-  g_print ("%-24s %-14s %-9s %-24s %s\n", "USER", "ROLE", "STATUS", "TEAM", "NAME");
+  g_print ("%-24s %-14s %-9s %-24s %-5s %s\n", "USER", "ROLE", "STATUS", "TEAM", "LEAD", "NAME");
   for (guint i = 0; i < users->len; i++)
     {
       KithServerUser *user = g_ptr_array_index (users, i);
 
-      g_print ("%-24s %-14s %-9s %-24s %s\n", user->username, user->role,
-               user->disabled ? "disabled" : "active", user->team, user->display_name);
+      g_print ("%-24s %-14s %-9s %-24s %-5s %s\n", user->username, user->role,
+               user->disabled ? "disabled" : "active", user->team, user->lead ? "yes" : "-",
+               user->display_name);
     }
   return EXIT_OK;
 }
@@ -320,7 +324,7 @@ static int
 run_user (int    argc,
           char **argv)
 {
-  g_auto(UserOptions) options = { NULL, NULL, NULL, NULL };
+  g_auto(UserOptions) options = { NULL, NULL, NULL, NULL, FALSE };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *roles = g_strjoinv (", ", (char **) kith_server_roles ());
@@ -332,6 +336,8 @@ run_user (int    argc,
     { "name", 0, 0, G_OPTION_ARG_STRING, &options.name,
       "The user's name as people know them (add)", "NAME" },
     { "team", 0, 0, G_OPTION_ARG_STRING, &options.team, "The user's team (add)", "TEAM" },
+    { "lead", 0, 0, G_OPTION_ARG_NONE, &options.lead,
+      "A team lead, who reviews the team's break-glass events (add)", NULL },
     { NULL }
   };
   const char *action;
@@ -364,8 +370,8 @@ run_user (int    argc,
     return usage_error ("user", "The user commands are add, list, disable, enable and passwd");
   if (argc != 4)
     return usage_error ("user", "Give one user name");
-  if (!g_str_equal (action, "add") && (options.role || options.name || options.team))
-    return usage_error ("user", "--role, --name and --team are only for user add");
+  if (!g_str_equal (action, "add") && (options.role || options.name || options.team || options.lead))
+    return usage_error ("user", "--role, --name, --team and --lead are only for user add");
 
   if (g_str_equal (action, "add"))
     return user_add (&options, argv[3]);
@@ -373,6 +379,56 @@ run_user (int    argc,
 }
 
 /* --- audit ----------------------------------------------------------------- */
+
+/* "2 March 2026, 09:14", in local time. */
+static char *
+format_when (const char *instant)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (instant, NULL);
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+
+  if (local == NULL)
+    return g_strdup (instant);
+  return g_date_time_format (local, "%-d %B %Y, %H:%M");
+}
+
+/* The answer to the person's own question, "who has looked at my
+ * record?": each event in plain words, oldest first. */
+static void
+print_for_person (KithStore  *store,
+                  const char *person,
+                  GPtrArray  *events)
+{
+  g_autoptr(KithPatient) patient = kith_store_load_patient (store, person, NULL);
+  g_autofree char *name = patient != NULL ? kith_patient_dup_list_name (patient) : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%-d %B %Y, %H:%M");
+  guint shown = 0;
+
+  g_print ("Who has looked at the record of %s\n", name != NULL ? name : person);
+  g_print ("Printed %s. Every time someone opens, searches, changes, exports or prints the\n"
+           "record, the practice server writes it down, and nobody can change what it wrote.\n\n",
+           today);
+  for (guint i = 0; i < events->len; i++)
+    {
+      KithAuditEvent *event = g_ptr_array_index (events, i);
+      g_autofree char *when = NULL;
+      g_autofree char *words = NULL;
+
+      if (g_strcmp0 (event->type, "login") == 0)
+        continue;
+      when = format_when (event->recorded);
+      words = kith_consent_describe_access (event->display_name != NULL ? event->display_name
+                                                                        : event->user_name,
+                                            event->role, event->subtype,
+                                            event->status >= 400 && event->status < 500,
+                                            event->reason);
+      g_print ("%-24s %s\n", when, words);
+      shown++;
+    }
+  if (shown == 0)
+    g_print ("Nobody has looked at the record yet.\n");
+}
 
 static int
 run_audit (int    argc,
@@ -382,6 +438,8 @@ run_audit (int    argc,
   g_autofree char *person = NULL;
   g_autofree char *username = NULL;
   gboolean fhir = FALSE;
+  gboolean for_person = FALSE;
+  gboolean break_glass = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(KithStore) store = NULL;
@@ -391,6 +449,10 @@ run_audit (int    argc,
     { "person", 0, 0, G_OPTION_ARG_STRING, &person,
       "Everything done with this person's record (their Patient id)", "ID" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &username, "Everything this user did", "USER" },
+    { "break-glass", 0, 0, G_OPTION_ARG_NONE, &break_glass,
+      "Every break-glass event, newest first, with its reason, for review", NULL },
+    { "for-person", 0, 0, G_OPTION_ARG_NONE, &for_person,
+      "With --person: who has looked at the record, in plain words, to give to the person", NULL },
     { "fhir", 0, 0, G_OPTION_ARG_NONE, &fhir, "Print a FHIR Bundle of AuditEvents", NULL },
     { NULL }
   };
@@ -407,14 +469,27 @@ run_audit (int    argc,
     return usage_error ("audit", "Unexpected argument; every option needs its --name");
   if (data_dir == NULL || data_dir[0] == '\0')
     return usage_error ("audit", "--data DIR is required");
-  if ((person == NULL) == (username == NULL))
-    return usage_error ("audit", "Give one of --person ID or --user USER");
+  if ((person != NULL) + (username != NULL) + (break_glass ? 1 : 0) != 1)
+    return usage_error ("audit", "Give one of --person ID, --user USER or --break-glass");
   if (person != NULL && !kith_fhir_is_valid_id (person))
     return usage_error ("audit", "--person takes a Patient id");
+  if (for_person && (person == NULL || fhir))
+    return usage_error ("audit", "--for-person goes with --person ID, and not with --fhir");
 
-  if (!(store = open_store (data_dir, FALSE, &error)) ||
-      !(events = kith_server_audit_list (store, person, username, &error)))
+  if (!(store = open_store (data_dir, FALSE, &error)))
     return failed (error->message);
+  if (break_glass)
+    events = kith_server_audit_list_break_glass (store, NULL, &error);
+  else
+    events = kith_server_audit_list (store, person, username, &error);
+  if (events == NULL)
+    return failed (error->message);
+
+  if (for_person)
+    {
+      print_for_person (store, person, events);
+      return EXIT_OK;
+    }
 
   if (fhir)
     {
@@ -450,7 +525,8 @@ run_audit (int    argc,
     }
 
   if (events->len == 0)
-    g_printerr ("No audit events for that %s\n", person != NULL ? "person" : "user");
+    g_printerr ("No audit events %s\n", person != NULL ? "for that person"
+                                        : username != NULL ? "for that user" : "of break-glass");
   for (guint i = 0; i < events->len; i++)
     {
       g_autofree char *line = kith_audit_event_to_text (g_ptr_array_index (events, i));

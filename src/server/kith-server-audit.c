@@ -27,6 +27,9 @@
 #define DICOM_SYSTEM          "http://dicom.nema.org/resources/ontology/DCM"
 #define INTERACTION_SYSTEM    "http://hl7.org/fhir/restful-interaction"
 #define KITH_USER_SYSTEM      "https://kith.care/fhir/sid/server-user"
+#define KITH_AUDIT_SUBTYPE_SYSTEM "https://kith.example/fhir/CodeSystem/audit-subtype"
+#define ACT_REASON_SYSTEM     "http://terminology.hl7.org/CodeSystem/v3-ActReason"
+#define KITH_FOR_REVIEW_URL   "https://kith.example/fhir/StructureDefinition/for-review"
 
 void
 kith_audit_event_free (KithAuditEvent *event)
@@ -44,6 +47,8 @@ kith_audit_event_free (KithAuditEvent *event)
   g_free (event->what);
   g_free (event->entities);
   g_free (event->detail);
+  g_free (event->reason);
+  g_free (event->display_name);
   g_free (event);
 }
 
@@ -87,8 +92,9 @@ kith_server_audit_write (KithStore              *store,
   if (!(stmt = kith_store_prepare (store,
                                    "INSERT INTO audit_event (recorded, type, subtype, action,"
                                    "  outcome, status, user_id, user_name, role, address, what,"
-                                   "  entities, detail)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                   "  entities, detail, reason, for_review)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                                   "  ?14, ?15)",
                                    error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
@@ -108,6 +114,8 @@ kith_server_audit_write (KithStore              *store,
   bind_text_or_null (stmt, 12, record->entities != NULL && record->entities[0] != '\0'
                                  ? record->entities : NULL);
   bind_text_or_null (stmt, 13, record->detail);
+  bind_text_or_null (stmt, 14, record->reason);
+  sqlite3_bind_int (stmt, 15, record->for_review ? 1 : 0);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -155,7 +163,54 @@ dup_column (sqlite3_stmt *stmt,
 
 #define EVENT_COLUMNS \
   "e.id, e.recorded, e.type, e.subtype, e.action, e.outcome, e.status, e.user_id, " \
-  "e.user_name, e.role, e.address, e.what, e.entities, e.detail"
+  "e.user_name, e.role, e.address, e.what, e.entities, e.detail, e.reason, e.for_review, " \
+  "(SELECT display_name FROM server_user WHERE id = e.user_id)"
+
+static KithAuditEvent *
+read_event (sqlite3_stmt *stmt)
+{
+  KithAuditEvent *event = g_new0 (KithAuditEvent, 1);
+
+  event->id = sqlite3_column_int64 (stmt, 0);
+  event->recorded = dup_column (stmt, 1);
+  event->type = dup_column (stmt, 2);
+  event->subtype = dup_column (stmt, 3);
+  event->action = dup_column (stmt, 4);
+  event->outcome = dup_column (stmt, 5);
+  event->status = (guint) sqlite3_column_int (stmt, 6);
+  event->user_id = sqlite3_column_int64 (stmt, 7);
+  event->user_name = dup_column (stmt, 8);
+  event->role = dup_column (stmt, 9);
+  event->address = dup_column (stmt, 10);
+  event->what = dup_column (stmt, 11);
+  event->entities = dup_column (stmt, 12);
+  event->detail = dup_column (stmt, 13);
+  event->reason = dup_column (stmt, 14);
+  event->for_review = sqlite3_column_int (stmt, 15) != 0;
+  event->display_name = dup_column (stmt, 16);
+  return event;
+}
+
+/* Every row of @stmt (bound already) as KithAuditEvent; resets it. */
+static GPtrArray *
+read_events (KithStore     *store,
+             sqlite3_stmt  *stmt,
+             GError       **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_audit_event_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (events, read_event (stmt));
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kith_store_set_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&events);
+}
 
 GPtrArray *
 kith_server_audit_list (KithStore   *store,
@@ -163,9 +218,7 @@ kith_server_audit_list (KithStore   *store,
                         const char  *user_name,
                         GError     **error)
 {
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) kith_audit_event_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KITH_IS_STORE (store), NULL);
   g_return_val_if_fail ((patient_id == NULL) != (user_name == NULL), NULL);
@@ -183,34 +236,33 @@ kith_server_audit_list (KithStore   *store,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, patient_id != NULL ? patient_id : user_name, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KithAuditEvent *event = g_new0 (KithAuditEvent, 1);
+  return read_events (store, stmt, error);
+}
 
-      event->id = sqlite3_column_int64 (stmt, 0);
-      event->recorded = dup_column (stmt, 1);
-      event->type = dup_column (stmt, 2);
-      event->subtype = dup_column (stmt, 3);
-      event->action = dup_column (stmt, 4);
-      event->outcome = dup_column (stmt, 5);
-      event->status = (guint) sqlite3_column_int (stmt, 6);
-      event->user_id = sqlite3_column_int64 (stmt, 7);
-      event->user_name = dup_column (stmt, 8);
-      event->role = dup_column (stmt, 9);
-      event->address = dup_column (stmt, 10);
-      event->what = dup_column (stmt, 11);
-      event->entities = dup_column (stmt, 12);
-      event->detail = dup_column (stmt, 13);
-      g_ptr_array_add (events, event);
-    }
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kith_store_set_error (store, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&events);
+GPtrArray *
+kith_server_audit_list_break_glass (KithStore   *store,
+                                    const char  *team,
+                                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KITH_IS_STORE (store), NULL);
+
+  /* Teams are compared as people type them: case aside. */
+  stmt = kith_store_prepare (store, "SELECT " EVENT_COLUMNS " FROM audit_event e"
+                                    " WHERE e.subtype = 'break-glass' AND e.for_review = 1"
+                                    "  AND (?1 IS NULL"
+                                    "   OR EXISTS (SELECT 1 FROM server_user u WHERE u.id = e.user_id"
+                                    "              AND u.team = ?1 COLLATE NOCASE)"
+                                    "   OR EXISTS (SELECT 1 FROM audit_patient p"
+                                    "              JOIN patient_index i ON i.id = p.patient_id"
+                                    "              WHERE p.event_id = e.id AND i.team = ?1 COLLATE NOCASE))"
+                                    " ORDER BY e.id DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  if (team != NULL)
+    sqlite3_bind_text (stmt, 1, team, -1, SQLITE_TRANSIENT);
+  return read_events (store, stmt, error);
 }
 
 static const char *
@@ -245,6 +297,10 @@ kith_audit_event_to_text (const KithAuditEvent *event)
     g_string_append_printf (line, " [%s]", event->entities);
   if (event->detail != NULL)
     g_string_append_printf (line, " (%s)", event->detail);
+  if (event->reason != NULL)
+    g_string_append_printf (line, " reason: \"%s\"", event->reason);
+  if (event->for_review)
+    g_string_append (line, " [for review]");
 
   return g_string_free (line, FALSE);
 }
@@ -266,6 +322,20 @@ add_coding (JsonBuilder *builder,
       json_builder_add_string_value (builder, display);
     }
   json_builder_end_object (builder);
+}
+
+/* FHIR's restful-interaction codes; Kith's own events (break-glass,
+ * export, print) have codes of Kith's. */
+static gboolean
+is_rest_interaction (const char *subtype)
+{
+  static const char * const codes[] = {
+    "read", "vread", "update", "patch", "delete", "history", "history-instance", "history-type",
+    "history-system", "create", "search", "search-type", "search-system", "capabilities",
+    "transaction", "batch", "operation", NULL
+  };
+
+  return subtype != NULL && g_strv_contains (codes, subtype);
 }
 
 static void
@@ -306,8 +376,10 @@ kith_audit_event_to_fhir (const KithAuditEvent *event,
   json_builder_begin_array (builder);
   if (sign_in)
     add_coding (builder, DICOM_SYSTEM, "110122", "Login");
-  else
+  else if (is_rest_interaction (event->subtype))
     add_coding (builder, INTERACTION_SYSTEM, event->subtype, NULL);
+  else
+    add_coding (builder, KITH_AUDIT_SUBTYPE_SYSTEM, event->subtype, NULL);
   json_builder_end_array (builder);
 
   json_builder_set_member_name (builder, "action");
@@ -330,6 +402,39 @@ kith_audit_event_to_fhir (const KithAuditEvent *event,
       json_builder_add_string_value (builder, text);
     }
 
+  if (event->reason != NULL || g_strcmp0 (event->subtype, "break-glass") == 0)
+    {
+      json_builder_set_member_name (builder, "purposeOfEvent");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      if (g_strcmp0 (event->subtype, "break-glass") == 0)
+        {
+          json_builder_set_member_name (builder, "coding");
+          json_builder_begin_array (builder);
+          add_coding (builder, ACT_REASON_SYSTEM, "BTG", "break the glass");
+          json_builder_end_array (builder);
+        }
+      if (event->reason != NULL)
+        {
+          json_builder_set_member_name (builder, "text");
+          json_builder_add_string_value (builder, event->reason);
+        }
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+    }
+  if (event->for_review)
+    {
+      json_builder_set_member_name (builder, "extension");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, KITH_FOR_REVIEW_URL);
+      json_builder_set_member_name (builder, "valueBoolean");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+    }
+
   json_builder_set_member_name (builder, "agent");
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
@@ -348,8 +453,15 @@ kith_audit_event_to_fhir (const KithAuditEvent *event,
       json_builder_end_object (builder);
     }
   json_builder_set_member_name (builder, "display");
-  json_builder_add_string_value (builder, event->user_name != NULL ? event->user_name : "(no user)");
+  json_builder_add_string_value (builder, event->display_name != NULL ? event->display_name
+                                          : event->user_name != NULL ? event->user_name
+                                          : "(no user)");
   json_builder_end_object (builder);
+  if (event->user_name != NULL)
+    {
+      json_builder_set_member_name (builder, "altId");
+      json_builder_add_string_value (builder, event->user_name);
+    }
   if (event->role != NULL)
     {
       json_builder_set_member_name (builder, "role");

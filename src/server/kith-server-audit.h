@@ -26,6 +26,8 @@ typedef struct
   const char  *what;         /* the request: "GET Patient/123" */
   const char  *entities;     /* "Type/id/_history/n" references, space separated */
   const char  *detail;       /* a word more, as why a sign-in failed */
+  const char  *reason;       /* why, in the user's words (break-glass, export, print) */
+  gboolean     for_review;   /* flagged for a team lead's review (break-glass) */
   GHashTable  *patients;     /* the people touched (a set of ids), or NULL */
 } KithAuditRecord;
 
@@ -46,6 +48,9 @@ typedef struct
   char   *what;
   char   *entities;
   char   *detail;
+  char   *reason;
+  gboolean for_review;
+  char   *display_name;      /* the user's name as people know it, when known */
 } KithAuditEvent;
 
 void        kith_audit_event_free           (KithAuditEvent        *event);
@@ -64,6 +69,13 @@ GPtrArray  *kith_server_audit_list          (KithStore             *store,
                                              const char            *patient_id,
                                              const char            *user_name,
                                              GError               **error);
+
+/* Break-glass granted (not the refused attempts, which are in the
+ * person's trail), newest first. With @team, only those by that team's
+ * users or about people of that team (a team lead's list). */
+GPtrArray  *kith_server_audit_list_break_glass (KithStore          *store,
+                                                const char         *team,
+                                                GError            **error);
 
 /* One line of plain text. */
 char       *kith_audit_event_to_text        (const KithAuditEvent  *event);

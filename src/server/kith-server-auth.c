@@ -29,7 +29,7 @@
 #include "kith-server-auth.h"
 #include "kith-store-private.h"
 
-#define KITH_SERVER_SCHEMA_VERSION 1
+#define KITH_SERVER_SCHEMA_VERSION 2
 #define TOKEN_HASH_BYTES           32
 #define DISPLAY_TEXT_MAX_CHARS     200
 /* Expired and revoked tokens are kept this long (for a look after an
@@ -88,6 +88,26 @@ static const char * const server_migrations[KITH_SERVER_SCHEMA_VERSION] = {
   "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
   "CREATE TRIGGER audit_patient_no_delete BEFORE DELETE ON audit_patient"
   "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;",
+
+  /* 2: governance (src/core/GOVERNANCE.md). Team leads, who review
+   * break-glass; why an event happened and whether it waits for review;
+   * and the break-glass grants themselves, kept like the audit trail. */
+  "ALTER TABLE server_user ADD COLUMN lead INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE audit_event ADD COLUMN reason TEXT;"
+  "ALTER TABLE audit_event ADD COLUMN for_review INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX audit_event_by_subtype ON audit_event (subtype, id);"
+  "CREATE TABLE break_glass ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  user_id    INTEGER NOT NULL REFERENCES server_user (id),"
+  "  patient_id TEXT NOT NULL,"
+  "  granted_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  reason     TEXT NOT NULL);"
+  "CREATE INDEX break_glass_by_user ON break_glass (user_id, patient_id, expires_at);"
+  "CREATE TRIGGER break_glass_no_update BEFORE UPDATE ON break_glass"
+  "  BEGIN SELECT RAISE (ABORT, 'break-glass grants are append-only'); END;"
+  "CREATE TRIGGER break_glass_no_delete BEFORE DELETE ON break_glass"
+  "  BEGIN SELECT RAISE (ABORT, 'break-glass grants are append-only'); END;",
 };
 
 static const char * const roles[] = {
@@ -336,6 +356,7 @@ kith_server_user_add (KithStore   *store,
                       const char  *display_name,
                       const char  *role,
                       const char  *team,
+                      gboolean     lead,
                       const char  *password_hash,
                       GError     **error)
 {
@@ -370,8 +391,8 @@ kith_server_user_add (KithStore   *store,
 
   if (!(stmt = kith_store_prepare (store,
                                    "INSERT INTO server_user (username, display_name, role, team,"
-                                   "  password_hash, created, password_changed)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)", error)))
+                                   "  password_hash, created, password_changed, lead)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, username, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, display_name, -1, SQLITE_STATIC);
@@ -379,6 +400,7 @@ kith_server_user_add (KithStore   *store,
   sqlite3_bind_text (stmt, 4, team, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, password_hash, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 7, lead ? 1 : 0);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -408,10 +430,11 @@ read_user (sqlite3_stmt *stmt)
   user->team = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
   user->disabled = sqlite3_column_int (stmt, 5) != 0;
   user->created = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  user->lead = sqlite3_column_int (stmt, 7) != 0;
   return user;
 }
 
-#define USER_COLUMNS "id, username, display_name, role, team, disabled, created"
+#define USER_COLUMNS "id, username, display_name, role, team, disabled, created, lead"
 
 GPtrArray *
 kith_server_user_list (KithStore  *store,
@@ -464,7 +487,7 @@ kith_server_user_lookup (KithStore   *store,
     {
       user = read_user (stmt);
       if (password_hash != NULL)
-        *password_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+        *password_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -659,7 +682,7 @@ kith_server_token_check (KithStore   *store,
 
   if (!(stmt = kith_store_prepare (store,
                                    "SELECT u.id, u.username, u.display_name, u.role, u.team,"
-                                   "  u.disabled, u.created"
+                                   "  u.disabled, u.created, u.lead"
                                    " FROM server_token t JOIN server_user u ON u.id = t.user_id"
                                    " WHERE t.hash = ?1 AND t.revoked = 0 AND t.expires_at > ?2"
                                    "  AND u.disabled = 0", error)))

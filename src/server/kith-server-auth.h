@@ -44,6 +44,7 @@ typedef struct
   char     *team;
   gboolean  disabled;
   char     *created;    /* instant */
+  gboolean  lead;       /* a team lead: reviews the team's break-glass events */
 } KithServerUser;
 
 void                kith_server_user_free            (KithServerUser  *user);
@@ -78,6 +79,7 @@ gboolean            kith_server_user_add             (KithStore       *store,
                                                       const char      *display_name,
                                                       const char      *role,
                                                       const char      *team,
+                                                      gboolean         lead,
                                                       const char      *password_hash,
                                                       GError         **error);
 /* Every user (KithServerUser), by user name. */

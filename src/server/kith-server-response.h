@@ -28,6 +28,8 @@ G_BEGIN_DECLS
 #define KITH_ISSUE_TOO_LONG      "too-long"
 #define KITH_ISSUE_LOGIN         "login"
 #define KITH_ISSUE_THROTTLED     "throttled"
+#define KITH_ISSUE_FORBIDDEN     "forbidden"
+#define KITH_ISSUE_SUPPRESSED    "suppressed"
 
 /* Builds a one-issue OperationOutcome. @diagnostics is shown to whoever
  * made the request, so it must never hold personal data. */

@@ -353,14 +353,58 @@ out:
   return entry;
 }
 
+/* Asks @check about @entry; FALSE after recording the failure. */
+static gboolean
+entry_allowed (KithStore            *store,
+               Entry                *entry,
+               KithTransactionCheck  check,
+               gpointer              check_data,
+               Failure              *failure)
+{
+  g_autoptr(KithStoreVersion) current = NULL;
+  g_autofree char *diagnostics = NULL;
+  const char *code = NULL;
+  guint status;
+
+  if (check == NULL)
+    return TRUE;
+  if (entry->method == ENTRY_GET)
+    status = check ("GET", entry->type, entry->id, entry->resource, NULL, &code, &diagnostics,
+                    check_data);
+  else
+    {
+      g_autoptr(GError) error = NULL;
+
+      current = kith_store_query_current (store, entry->type, entry->id, &error);
+      if (error != NULL)
+        {
+          fail_with_error (failure, entry, error);
+          return FALSE;
+        }
+      status = check (method_names[entry->method], entry->type, entry->id,
+                      current != NULL ? current->resource : NULL,
+                      entry->method == ENTRY_PUT ? entry->resource : NULL,
+                      &code, &diagnostics, check_data);
+    }
+  if (status == 0)
+    return TRUE;
+  fail (failure, (int) entry->index, status, code, diagnostics);
+  return FALSE;
+}
+
 static void
-apply_entry (KithStore  *store,
-             Entry      *entry,
-             Failure    *failure,
-             char      **patient_out)
+apply_entry (KithStore            *store,
+             Entry                *entry,
+             KithTransactionCheck  check,
+             gpointer              check_data,
+             Failure              *failure,
+             char                **patient_out)
 {
   g_autoptr(GError) error = NULL;
   KithStoreUpdate outcome;
+
+  if (entry->method != ENTRY_GET && !entry_allowed (store, entry, check, check_data, failure))
+    return;
 
   switch (entry->method)
     {
@@ -408,6 +452,8 @@ apply_entry (KithStore  *store,
           fail_with_error (failure, entry, error);
           return;
         }
+      if (!entry_allowed (store, entry, check, check_data, failure))
+        return;
       entry->status_text = "200 OK";
       break;
 
@@ -644,13 +690,15 @@ note_touched (GPtrArray  *entries,
 }
 
 JsonObject *
-kith_server_transaction_run (KithStore  *store,
-                             const char *body,
-                             gsize       length,
-                             const char *base_url,
-                             GPtrArray  *entities,
-                             GHashTable *patients,
-                             guint      *status)
+kith_server_transaction_run (KithStore            *store,
+                             const char           *body,
+                             gsize                 length,
+                             const char           *base_url,
+                             KithTransactionCheck  check,
+                             gpointer              check_data,
+                             GPtrArray            *entities,
+                             GHashTable           *patients,
+                             guint                *status)
 {
   g_autoptr(GPtrArray) deleted_from = g_ptr_array_new_with_free_func (g_free);
   g_auto(Failure) failure = { 0, NULL, NULL, NULL };
@@ -681,7 +729,8 @@ kith_server_transaction_run (KithStore  *store,
             {
               char *patient_id = NULL;
 
-              apply_entry (store, entry, &failure, patients != NULL ? &patient_id : NULL);
+              apply_entry (store, entry, check, check_data, &failure,
+                           patients != NULL ? &patient_id : NULL);
               if (patient_id != NULL)
                 g_ptr_array_add (deleted_from, patient_id);
             }

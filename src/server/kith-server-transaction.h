@@ -24,13 +24,30 @@ G_BEGIN_DECLS
  *
  * For the audit trail, when the transaction succeeds, @entities (optional)
  * gets a "Type/id/_history/n" reference (char *) for each entry, and
- * @patients (optional, a set of ids) the people they belong to. */
-JsonObject *kith_server_transaction_run (KithStore   *store,
-                                         const char  *body,
-                                         gsize        length,
-                                         const char  *base_url,
-                                         GPtrArray   *entities,
-                                         GHashTable  *patients,
-                                         guint       *status);
+ * @patients (optional, a set of ids) the people they belong to. @check
+ * (optional) is asked about each entry first. */
+/* Asked before each entry is applied (and after a GET has read): may it
+ * go ahead? @current is what the store holds for a PUT or DELETE (NULL
+ * for nothing, or a deletion), or what a GET read; @incoming a PUT's new
+ * content. Returns 0, or the status that fails the transaction with an
+ * issue @code and @diagnostics (transfer full). */
+typedef guint (*KithTransactionCheck) (const char   *method,
+                                       const char   *type,
+                                       const char   *id,
+                                       JsonObject   *current,
+                                       JsonObject   *incoming,
+                                       const char  **code,
+                                       char        **diagnostics,
+                                       gpointer      user_data);
+
+JsonObject *kith_server_transaction_run (KithStore            *store,
+                                         const char           *body,
+                                         gsize                 length,
+                                         const char           *base_url,
+                                         KithTransactionCheck  check,
+                                         gpointer              check_data,
+                                         GPtrArray            *entities,
+                                         GHashTable           *patients,
+                                         guint                *status);
 
 G_END_DECLS

@@ -31,6 +31,7 @@
 
 #include "kith-core.h"
 #include "kith-fhir-server.h"
+#include "kith-server-access.h"
 #include "kith-server-admin.h"
 
 #define KITH_SERVER_EXIT_FAILURE 1
@@ -50,7 +51,9 @@ typedef struct
   char     *tls_key;
   char     *base_url;
   char     *token_lifetime;
+  char     *break_glass_duration;
   gboolean  no_audit;
+  gboolean  no_access_checks;
 } KithServerOptions;
 
 static void
@@ -64,6 +67,7 @@ kith_server_options_clear (KithServerOptions *options)
   g_clear_pointer (&options->tls_key, g_free);
   g_clear_pointer (&options->base_url, g_free);
   g_clear_pointer (&options->token_lifetime, g_free);
+  g_clear_pointer (&options->break_glass_duration, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KithServerOptions, kith_server_options_clear)
@@ -165,7 +169,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_auto(KithServerOptions) options = { NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, FALSE };
+  g_auto(KithServerOptions) options = { NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                        FALSE, FALSE };
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GInetSocketAddress) address = NULL;
@@ -177,6 +182,7 @@ main (int   argc,
   guint64 demo_seed = KITH_SERVER_DEFAULT_DEMO_SEED;
   GDate demo_work_day;
   gint64 token_lifetime = KITH_FHIR_SERVER_DEFAULT_TOKEN_LIFETIME;
+  gint64 break_glass_lifetime = KITH_SERVER_DEFAULT_BREAK_GLASS_LIFETIME;
   guint sigterm_id;
   guint sigint_id;
   const GOptionEntry entries[] = {
@@ -200,8 +206,13 @@ main (int   argc,
       "(needed when listening on 0.0.0.0 or [::])", "URL" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_STRING, &options.token_lifetime,
       "How long a sign-in lasts: 8h (the default), 30m, 90s…", "DURATION" },
+    { "break-glass-duration", 0, 0, G_OPTION_ARG_STRING, &options.break_glass_duration,
+      "How long emergency (break-glass) access lasts: 4h (the default), 30m…", "DURATION" },
     /* Benchmarks only (the audit trail's cost): development builds. */
     { "no-audit", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &options.no_audit, NULL, NULL },
+    /* Benchmarks only (the access checks' cost): development builds. */
+    { "no-access-checks", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &options.no_access_checks,
+      NULL, NULL },
     { NULL }
   };
 
@@ -221,7 +232,8 @@ main (int   argc,
     "\n"
     "Users and the audit trail (see each command's --help):\n"
     "  kith-server user add|list|disable|enable|passwd --data DIR …\n"
-    "  kith-server audit --data DIR --person PATIENT-ID\n");
+    "  kith-server audit --data DIR --person PATIENT-ID [--for-person]\n"
+    "  kith-server audit --data DIR --break-glass\n");
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail_usage (error->message);
@@ -260,6 +272,9 @@ main (int   argc,
   if (options.token_lifetime != NULL &&
       (token_lifetime = parse_duration (options.token_lifetime)) == 0)
     return fail_usage ("--token-lifetime must be a duration such as 8h, 30m or 90s");
+  if (options.break_glass_duration != NULL &&
+      (break_glass_lifetime = parse_duration (options.break_glass_duration)) == 0)
+    return fail_usage ("--break-glass-duration must be a duration such as 4h, 30m or 90s");
   if (options.base_url != NULL)
     {
       g_autoptr(GUri) uri = g_uri_parse (options.base_url, G_URI_FLAGS_NONE, NULL);
@@ -271,6 +286,8 @@ main (int   argc,
     }
   if (options.no_audit && !DEVELOPMENT_BUILD)
     return fail_usage ("--no-audit is only for benchmarks, in development builds");
+  if (options.no_access_checks && !DEVELOPMENT_BUILD)
+    return fail_usage ("--no-access-checks is only for benchmarks, in development builds");
 
   address = kith_fhir_server_parse_listen_address (options.listen, &error);
   if (address == NULL)
@@ -333,6 +350,7 @@ main (int   argc,
 
   server = kith_fhir_server_new (store);
   kith_fhir_server_set_token_lifetime (server, token_lifetime);
+  kith_fhir_server_set_break_glass_lifetime (server, break_glass_lifetime);
   if (certificate != NULL)
     kith_fhir_server_set_tls_certificate (server, certificate);
   if (options.base_url != NULL)
@@ -341,6 +359,11 @@ main (int   argc,
     {
       g_message ("The audit trail is OFF (--no-audit): for benchmarks only");
       kith_fhir_server_set_audit (server, FALSE);
+    }
+  if (options.no_access_checks)
+    {
+      g_message ("Access checks are OFF (--no-access-checks): for benchmarks only");
+      kith_fhir_server_set_access_checks (server, FALSE);
     }
   if (!kith_fhir_server_listen (server, address, &error))
     {

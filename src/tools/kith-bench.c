@@ -709,8 +709,8 @@ bench_server_set_user (const char  *binary,
                        const char  *password,
                        GError     **error)
 {
-  const char *add[] = { binary, "user", "add", "--data", data_dir, "--role", "admin", "--name",
-                        "Sync benchmark", "--team", "Benchmarks", SYNC_BENCH_USER, NULL };
+  const char *add[] = { binary, "user", "add", "--data", data_dir, "--role", "co-ordinator", "--name",
+                        "Sync benchmark", "--team", "North locality team", SYNC_BENCH_USER, NULL };
   const char *passwd[] = { binary, "user", "passwd", "--data", data_dir, SYNC_BENCH_USER, NULL };
   g_autofree char *db = g_build_filename (data_dir, "kith-server.db", NULL);
   g_autofree char *input = g_strconcat (password, "\n", NULL);

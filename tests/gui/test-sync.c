@@ -158,8 +158,9 @@ add_user (const char *data)
   g_autoptr(GError) error = NULL;
 
   process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KITH_SERVER"), "user", "add",
-                                         "--data", data, "--role", "nurse", "--name", "GUI Nurse",
-                                         "--team", "GUI team", GUI_USER, NULL);
+                                         "--data", data, "--role", "co-ordinator", "--name",
+                                         "GUI Co-ordinator", "--team", "South locality team",
+                                         GUI_USER, NULL);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, GUI_PASSWORD "\n", NULL, NULL, NULL, &error);
   g_assert_no_error (error);

@@ -260,7 +260,8 @@ start_server_with (ServerFixture *fixture,
 
   if (!fixture->has_user)
     {
-      add_user (fixture, TEST_USER, "admin", TEST_PASSWORD);
+      add_user_full (fixture, TEST_USER, TEST_USER_ROLE, TEST_USER_TEAM, "Test User", FALSE,
+                     TEST_PASSWORD);
       fixture->has_user = TRUE;
     }
 
@@ -341,13 +342,16 @@ run_admin (ServerFixture       *fixture,
 }
 
 void
-add_user (ServerFixture *fixture,
-          const char    *username,
-          const char    *role,
-          const char    *password)
+add_user_full (ServerFixture *fixture,
+               const char    *username,
+               const char    *role,
+               const char    *team,
+               const char    *name,
+               gboolean       lead,
+               const char    *password)
 {
-  const char *args[] = { "user", "add", "--role", role, "--name", "Test User",
-                         "--team", "Test team", username, NULL };
+  const char *args[] = { "user", "add", "--role", role, "--name", name,
+                         "--team", team, username, lead ? "--lead" : NULL, NULL };
   g_autofree char *input = g_strconcat (password, "\n", NULL);
   g_autofree char *err = NULL;
   int status;
@@ -355,6 +359,15 @@ add_user (ServerFixture *fixture,
   status = run_admin (fixture, args, input, NULL, &err);
   if (status != 0)
     g_error ("kith-server user add %s failed (%d): %s", username, status, err);
+}
+
+void
+add_user (ServerFixture *fixture,
+          const char    *username,
+          const char    *role,
+          const char    *password)
+{
+  add_user_full (fixture, username, role, TEST_USER_TEAM, "Test User", FALSE, password);
 }
 
 char *
@@ -467,6 +480,67 @@ demo_patient_ids (guint people)
   return ids;
 }
 
+
+typedef struct
+{
+  const char *patient_id;   /* NULL: collect every person's team */
+  GHashTable *teams;        /* patient id → team */
+} TeamSearch;
+
+static void
+collect_team_cb (JsonObject *resource,
+                 gpointer    user_data)
+{
+  TeamSearch *search = user_data;
+  JsonArray *organizations;
+  const char *patient_id;
+
+  if (g_strcmp0 (kith_fhir_get_string (resource, "resourceType"), "CareTeam") != 0 ||
+      g_strcmp0 (kith_fhir_get_string (resource, "status"), "active") != 0)
+    return;
+  patient_id = kith_fhir_resource_patient (resource);
+  organizations = kith_fhir_get_array (resource, "managingOrganization");
+  if (patient_id == NULL || organizations == NULL || json_array_get_length (organizations) == 0)
+    return;
+  g_hash_table_replace (search->teams, g_strdup (patient_id),
+                        g_strdup (kith_fhir_get_string (json_array_get_object_element (organizations, 0),
+                                                        "display")));
+}
+
+static GHashTable *
+demo_teams (guint people)
+{
+  TeamSearch search = { NULL, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
+
+  kith_demo_caseload_generate (people, DEMO_SEED, collect_team_cb, &search);
+  return search.teams;
+}
+
+char *
+demo_patient_team (guint       people,
+                   const char *patient_id)
+{
+  g_autoptr(GHashTable) teams = demo_teams (people);
+
+  return g_strdup (g_hash_table_lookup (teams, patient_id));
+}
+
+GPtrArray *
+demo_visible_patient_ids (guint people)
+{
+  g_autoptr(GHashTable) teams = demo_teams (people);
+  g_autoptr(GPtrArray) ids = demo_patient_ids (people);
+  GPtrArray *visible = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *team = g_hash_table_lookup (teams, g_ptr_array_index (ids, i));
+
+      if (team == NULL || g_str_equal (team, TEST_USER_TEAM))
+        g_ptr_array_add (visible, g_strdup (g_ptr_array_index (ids, i)));
+    }
+  return visible;
+}
 
 void
 reply_clear (Reply *reply)

@@ -22,10 +22,12 @@ G_BEGIN_DECLS
 
 #define LISTENING_PREFIX "kith-server: listening on "
 
-/* The user every server test signs in as (an admin), made before the
- * server first starts. The password is a test fixture, not a secret. */
+/* The user every server test signs in as, made before the server first
+ * starts. The password is a test fixture, not a secret. */
 #define TEST_USER        "test.admin"
 #define TEST_PASSWORD    "test password, not a secret"
+#define TEST_USER_ROLE   "gp"
+#define TEST_USER_TEAM   "North locality team"
 
 /* In request_full()'s headers: send no Authorization header at all. */
 #define NO_AUTHORIZATION "X-Kith-Test-No-Authorization"
@@ -88,10 +90,19 @@ int          run_admin            (ServerFixture       *fixture,
                                    const char          *input,
                                    char               **out,
                                    char               **err);
-/* kith-server user add, which must succeed. */
+/* kith-server user add, which must succeed: in TEST_USER_TEAM, named
+ * "Test User". */
 void         add_user             (ServerFixture       *fixture,
                                    const char          *username,
                                    const char          *role,
+                                   const char          *password);
+/* The same with every detail, and --lead when @lead. */
+void         add_user_full        (ServerFixture       *fixture,
+                                   const char          *username,
+                                   const char          *role,
+                                   const char          *team,
+                                   const char          *name,
+                                   gboolean             lead,
                                    const char          *password);
 /* POST /auth/token as a form. Returns the token when the server gave one;
  * @reply (optional) holds the answer either way. */
@@ -102,6 +113,13 @@ char        *sign_in              (ServerFixture       *fixture,
 
 /* Ids of the Patients the demo caseload holds, in generation order. */
 GPtrArray   *demo_patient_ids     (guint                people);
+/* The team of a demo person (their active CareTeam's managing
+ * organization), or NULL when they have none yet. */
+char        *demo_patient_team    (guint                people,
+                                   const char          *patient_id);
+/* The demo people TEST_USER sees in full (TEST_USER_TEAM's, or of no
+ * team yet), in generation order. */
+GPtrArray   *demo_visible_patient_ids (guint            people);
 
 void         request              (ServerFixture       *fixture,
                                    const char          *method,

@@ -51,12 +51,21 @@ static const Endpoint endpoints[] = {
   { "GET", "", FALSE },
 };
 
+/* The first demo person of TEST_USER_TEAM, whose record the test users
+ * (in that team) may see. */
 static char *
 first_patient_id (void)
 {
-  g_autoptr(GPtrArray) ids = demo_patient_ids (DEMO_PEOPLE);
+  g_autoptr(GPtrArray) ids = demo_visible_patient_ids (DEMO_PEOPLE);
 
-  return g_strdup (g_ptr_array_index (ids, 0));
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *team = demo_patient_team (DEMO_PEOPLE, g_ptr_array_index (ids, i));
+
+      if (team != NULL)
+        return g_strdup (g_ptr_array_index (ids, i));
+    }
+  g_assert_not_reached ();
 }
 
 /* @endpoint's path with @patient_id for its "%s". */
@@ -489,7 +498,7 @@ test_user_commands (ServerFixture *fixture,
   g_assert_cmpint (run_admin (fixture, list, NULL, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, NURSE));
   g_assert_nonnull (strstr (out, "social-worker"));
-  g_assert_nonnull (strstr (out, "Test team"));
+  g_assert_nonnull (strstr (out, TEST_USER_TEAM));
   g_assert_nonnull (strstr (out, "active"));
   /* No password or hash is ever shown. */
   g_assert_null (strstr (out, NURSE_PASSWORD));

@@ -391,7 +391,7 @@ static void
 test_transaction (ServerFixture *fixture,
                   gconstpointer  user_data)
 {
-  g_autoptr(GPtrArray) ids = demo_patient_ids (DEMO_PEOPLE);
+  g_autoptr(GPtrArray) ids = demo_visible_patient_ids (DEMO_PEOPLE);
   const char *patient_id = g_ptr_array_index (ids, 0);
   g_autofree char *patient_url = g_strdup_printf ("Patient/%s", patient_id);
   g_autoptr(JsonObject) kept = make_goal ("tx-kept", "Kept", patient_id);
@@ -944,7 +944,7 @@ static void
 test_search (ServerFixture *fixture,
              gconstpointer  user_data)
 {
-  g_autoptr(GPtrArray) ids = demo_patient_ids (DEMO_PEOPLE);
+  g_autoptr(GPtrArray) ids = demo_visible_patient_ids (DEMO_PEOPLE);
   const char *person_a = g_ptr_array_index (ids, 3);
   const char *person_b = g_ptr_array_index (ids, 4);
   g_autofree char *since = NULL;
