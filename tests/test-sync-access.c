@@ -978,6 +978,57 @@ test_no_access (void)
   g_assert_cmpint (system (command), ==, 0);
 }
 
+/* A print made here reaches the person's audit on the server with the
+ * next sync, once; a report the server will not take does not block it. */
+static guint
+count_audit_lines (Fixture    *f,
+                   const char *patient_id,
+                   const char *subtype)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *argv[] = { g_getenv ("KITH_SERVER"), "audit", "--data", f->data, "--person", patient_id, NULL };
+  int status;
+  guint n = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (strstr (lines[i], subtype) != NULL && strstr (lines[i], "gp.north") != NULL)
+      n++;
+  return n;
+}
+
+static void
+test_access_report (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *gp_store = NULL;
+  g_autoptr(KithSyncClient) gp = write_people (f, &gp_store);
+  g_autoptr(KithSyncReport) report = NULL;
+  g_autoptr(KithStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (count_audit_lines (f, P_NORTH, "print"), ==, 0);
+  store = kith_store_open (gp_store, &error);
+  g_assert_no_error (error);
+  g_assert_true (kith_sync_queue_access_report (store, "no-such-person", "export", &error));
+  g_assert_true (kith_sync_queue_access_report (store, P_NORTH, "print", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  report = sync_ok (gp);
+  g_assert_cmpuint (count_audit_lines (f, P_NORTH, "print"), ==, 1);
+  /* Sent once: the next sync has nothing more to tell. */
+  g_clear_pointer (&report, kith_sync_report_free);
+  report = sync_ok (gp);
+  g_assert_cmpuint (count_audit_lines (f, P_NORTH, "print"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -993,6 +1044,7 @@ main (int   argc,
   g_test_add ("/sync-access/care-team", Fixture, NULL, set_up, test_care_team, tear_down);
   g_test_add ("/sync-access/break-glass", Fixture, NULL, set_up, test_break_glass, tear_down);
   g_test_add ("/sync-access/refetch-cap", Fixture, NULL, set_up, test_refetch_cap, tear_down);
+  g_test_add ("/sync-access/access-report", Fixture, NULL, set_up, test_access_report, tear_down);
 
   return g_test_run ();
 }

@@ -26,6 +26,7 @@ struct _KithAccessLogDialog
   char                *person_name;
   GPtrArray           *entries;
   GCancellable        *cancellable;
+  gboolean             review;      /* break-glass events for a lead */
 
   /* Template widgets */
   AdwWindowTitle      *window_title;
@@ -101,6 +102,8 @@ on_audit_fetched_cb (GObject      *source,
       return;
     }
   show_entries (self);
+  if (self->review)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "access-log.print", FALSE);
 }
 
 static void
@@ -204,13 +207,41 @@ kith_access_log_dialog_init (KithAccessLogDialog *self)
 
 /* Public API */
 
+static GtkWidget *
+new_for_query (GtkWindow      *parent,
+               KithSyncClient *client,
+               const char     *query,
+               const char     *title,
+               const char     *person_name)
+{
+  KithAccessLogDialog *self;
+
+  self = g_object_new (KITH_TYPE_ACCESS_LOG_DIALOG,
+                       "transient-for", parent,
+                       "destroy-with-parent", TRUE,
+                       NULL);
+  self->client = g_object_ref (client);
+  self->person_name = g_strdup (person_name);
+  if (title)
+    {
+      gtk_window_set_title (GTK_WINDOW (self), title);
+      adw_window_title_set_title (self->window_title, title);
+    }
+  if (person_name)
+    adw_window_title_set_subtitle (self->window_title, person_name);
+
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  kith_sync_client_get_json_async (client, query, self->cancellable, on_audit_fetched_cb, g_object_ref (self));
+  return GTK_WIDGET (self);
+}
+
 GtkWidget *
 kith_access_log_dialog_new (GtkWindow      *parent,
                             KithSyncClient *client,
                             const char     *patient_id,
                             const char     *person_name)
 {
-  KithAccessLogDialog *self;
   g_autofree char *escaped = NULL;
   g_autofree char *query = NULL;
 
@@ -218,22 +249,25 @@ kith_access_log_dialog_new (GtkWindow      *parent,
   g_return_val_if_fail (KITH_IS_SYNC_CLIENT (client), NULL);
   g_return_val_if_fail (patient_id != NULL, NULL);
 
-  self = g_object_new (KITH_TYPE_ACCESS_LOG_DIALOG,
-                       "transient-for", parent,
-                       "destroy-with-parent", TRUE,
-                       NULL);
-  self->client = g_object_ref (client);
-  self->patient_id = g_strdup (patient_id);
-  self->person_name = g_strdup (person_name);
-  if (person_name)
-    adw_window_title_set_subtitle (self->window_title, person_name);
-
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  gtk_spinner_set_spinning (self->spinner, TRUE);
   escaped = g_uri_escape_string (patient_id, NULL, TRUE);
   query = g_strdup_printf ("AuditEvent?patient=%s", escaped);
-  kith_sync_client_get_json_async (client, query, self->cancellable, on_audit_fetched_cb, g_object_ref (self));
-  return GTK_WIDGET (self);
+  return new_for_query (parent, client, query, NULL, person_name);
+}
+
+GtkWidget *
+kith_access_log_dialog_new_for_review (GtkWindow      *parent,
+                                       KithSyncClient *client)
+{
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (KITH_IS_SYNC_CLIENT (client), NULL);
+
+  dialog = new_for_query (parent, client, "AuditEvent?type=break-glass", _("Emergency Access to Review"), NULL);
+  /* A list for the lead, not a printout for one person. */
+  gtk_widget_action_set_enabled (dialog, "access-log.print", FALSE);
+  KITH_ACCESS_LOG_DIALOG (dialog)->review = TRUE;
+  return dialog;
 }
 
 const char *

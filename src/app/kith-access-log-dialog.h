@@ -23,6 +23,10 @@ GtkWidget *kith_access_log_dialog_new         (GtkWindow           *parent,
                                                KithSyncClient      *client,
                                                const char          *patient_id,
                                                const char          *person_name);
+/* Emergency access to review: for a team lead, their team's; for an
+ * administrator, everyone's (the server refuses anyone else). */
+GtkWidget *kith_access_log_dialog_new_for_review (GtkWindow      *parent,
+                                                  KithSyncClient *client);
 /* For the GUI tests: "loading", "error" or "entries", and what is listed. */
 const char *kith_access_log_dialog_get_state  (KithAccessLogDialog *self);
 GPtrArray  *kith_access_log_dialog_get_entries (KithAccessLogDialog *self);

@@ -90,7 +90,10 @@ on_reason_changed_cb (KithBreakGlassDialog *self)
                                          MIN_REASON_CHARS - length),
                             (int) (MIN_REASON_CHARS - length));
   else
-    hint = g_strdup (_("Your reason is kept with your name in the record’s audit."));
+    {
+      hint = g_strdup (_("Your reason is kept with your name in the record’s audit."));
+      show_error (self, NULL);
+    }
   gtk_label_set_text (self->hint_label, hint);
   set_busy (self, gtk_spinner_get_spinning (self->spinner));
 }

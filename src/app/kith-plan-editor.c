@@ -2674,7 +2674,17 @@ kith_plan_editor_export_pdf (KithPlanEditor  *self,
       options.include_trends = TRUE;
       options.trends = trends;
     }
-  return kith_plan_document_export_pdf (self->plan, self->patient, &options, path, error);
+  if (!kith_plan_document_export_pdf (self->plan, self->patient, &options, path, error))
+    return FALSE;
+  /* The person's audit on the server says their plan was printed. */
+  if (self->store != NULL && self->patient_id != NULL)
+    {
+      g_autoptr(GError) report_error = NULL;
+
+      if (!kith_sync_queue_access_report (self->store, self->patient_id, "print", &report_error))
+        g_warning ("The print could not be noted for the audit: %s", report_error->message);
+    }
+  return TRUE;
 }
 
 /* For the GUI tests */

@@ -27,6 +27,7 @@
 #include "kith-plan-editor.h"
 #include "kith-application.h"
 #include "kith-window-private.h"
+#include "kith-access-log-dialog.h"
 #include "kith-meetings-page.h"
 #include "kith-outcomes-page.h"
 #include "kith-referrals-page.h"
@@ -772,6 +773,7 @@ update_sync_actions (KithWindow *self)
   KithSyncClient *client = self->sync != NULL ? kith_sync_scheduler_get_client (self->sync) : NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.review-break-glass", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in", self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resolve-conflicts",
                                  client != NULL && kith_sync_client_get_conflicts (client) > 0);
@@ -1139,6 +1141,21 @@ kith_window_sync_now_action (GtkWidget  *widget,
 
   if (self->sync != NULL)
     kith_sync_scheduler_sync_now (self->sync);
+}
+
+/* A team lead's (or administrator's) list of emergency access to review;
+ * the server decides who may see it. */
+static void
+kith_window_review_break_glass_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  KithWindow *self = KITH_WINDOW (widget);
+
+  if (self->sync == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (kith_access_log_dialog_new_for_review (
+    GTK_WINDOW (self), kith_sync_scheduler_get_client (self->sync))));
 }
 
 static void
@@ -1749,6 +1766,8 @@ kith_window_class_init (KithWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-plan", NULL, kith_window_open_plan_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", kith_window_show_toast_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, kith_window_sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.review-break-glass", NULL,
+                                   kith_window_review_break_glass_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, kith_window_sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.resolve-conflicts", NULL,
                                    kith_window_resolve_conflicts_action);

@@ -2008,6 +2008,9 @@ count_queue (Cycle *cycle)
   cycle->report->pending = cycle->pending;
 }
 
+static gboolean send_access_reports (Cycle   *cycle,
+                                     GError **error);
+
 static gboolean
 run_cycle (Cycle   *cycle,
            GError **error)
@@ -2034,8 +2037,140 @@ run_cycle (Cycle   *cycle,
     return FALSE;
   cycle->session = new_session (cycle->timeout, cycle->tls_database);
 
-  ok = read_capabilities (cycle, error) && push (cycle, error) && pull (cycle, error);
+  ok = read_capabilities (cycle, error) && push (cycle, error) && send_access_reports (cycle, error) &&
+       pull (cycle, error);
   count_queue (cycle);
+  return ok;
+}
+
+/* --- prints and exports, told to the server --------------------------------------- */
+
+#define ACCESS_REPORTS_KEY "access-reports"
+#define AUDIT_SUBTYPE_SYSTEM KITH_FHIR_BASE "/CodeSystem/audit-subtype"
+
+gboolean
+kith_sync_queue_access_report (KithStore   *store,
+                               const char  *patient_id,
+                               const char  *what,
+                               GError     **error)
+{
+  g_autofree char *held = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *now = kith_fhir_now_instant ();
+  g_autofree char *text = NULL;
+  JsonArray *reports;
+  JsonObject *report;
+
+  g_return_val_if_fail (KITH_IS_STORE (store), FALSE);
+  g_return_val_if_fail (kith_fhir_is_valid_id (patient_id), FALSE);
+  g_return_val_if_fail (g_strcmp0 (what, "print") == 0 || g_strcmp0 (what, "export") == 0, FALSE);
+
+  /* A store that never syncs has no server to tell. */
+  if (!kith_store_get_sync_enabled (store))
+    return TRUE;
+  kith_store_get_setting (store, ACCESS_REPORTS_KEY, &held);
+  if (held == NULL || !(root = json_from_string (held, NULL)) || !JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_clear_pointer (&root, json_node_unref);
+      root = json_node_new (JSON_NODE_ARRAY);
+      json_node_take_array (root, json_array_new ());
+    }
+  reports = json_node_get_array (root);
+  report = json_object_new ();
+  json_object_set_string_member (report, "patient", patient_id);
+  json_object_set_string_member (report, "what", what);
+  json_object_set_string_member (report, "when", now);
+  json_array_add_object_element (reports, report);
+  text = json_to_string (root, FALSE);
+  return kith_store_set_setting (store, ACCESS_REPORTS_KEY, text, error);
+}
+
+static GBytes *
+access_report_body (JsonObject *report)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *reference = g_strdup_printf ("Patient/%s", kith_fhir_get_string (report, "patient"));
+  char *text;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "resourceType");
+  json_builder_add_string_value (builder, "AuditEvent");
+  json_builder_set_member_name (builder, "subtype");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "system");
+  json_builder_add_string_value (builder, AUDIT_SUBTYPE_SYSTEM);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, kith_fhir_get_string (report, "what"));
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "recorded");
+  json_builder_add_string_value (builder, kith_fhir_get_string (report, "when"));
+  json_builder_set_member_name (builder, "entity");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "what");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "reference");
+  json_builder_add_string_value (builder, reference);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+/* Sends what was printed or exported since the last cycle. What the
+ * server takes, or refuses for good, leaves the queue; the rest waits. */
+static gboolean
+send_access_reports (Cycle   *cycle,
+                     GError **error)
+{
+  g_autofree char *held = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonArray) left = json_array_new ();
+  g_autofree char *url = g_strdup_printf ("%s/AuditEvent", cycle->base_url);
+  g_autoptr(JsonNode) left_node = NULL;
+  g_autofree char *text = NULL;
+  gboolean ok = TRUE;
+  JsonArray *reports;
+
+  kith_store_get_setting (cycle->store, ACCESS_REPORTS_KEY, &held);
+  if (held == NULL || !(root = json_from_string (held, NULL)) || !JSON_NODE_HOLDS_ARRAY (root))
+    return TRUE;
+  reports = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (reports); i++)
+    {
+      JsonNode *node = json_array_get_element (reports, i);
+      g_autoptr(GBytes) body = NULL;
+      Reply reply = { 0 };
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          !kith_fhir_is_valid_id (kith_fhir_get_string (json_node_get_object (node), "patient")))
+        continue;
+      if (!ok)
+        {
+          json_array_add_element (left, json_node_copy (node));
+          continue;
+        }
+      body = access_report_body (json_node_get_object (node));
+      if (!http (cycle, "POST", url, NULL, body, &reply, error) || !check_transient (cycle, &reply, error))
+        {
+          ok = FALSE;
+          json_array_add_element (left, json_node_copy (node));
+        }
+      else if (reply.status >= 400)
+        g_debug ("The server did not record a print or export (%u)", reply.status);
+      reply_clear (&reply);
+    }
+  left_node = json_node_new (JSON_NODE_ARRAY);
+  json_node_set_array (left_node, left);
+  text = json_to_string (left_node, FALSE);
+  if (!kith_store_set_setting (cycle->store, ACCESS_REPORTS_KEY, text, ok ? error : NULL))
+    return FALSE;
   return ok;
 }
 

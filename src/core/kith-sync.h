@@ -185,6 +185,15 @@ JsonObject     *kith_sync_client_get_json_finish (KithSyncClient     *self,
                                                   GAsyncResult       *result,
                                                   GError            **error);
 
+/* Tells the practice server, at the next sync, that @patient_id's record
+ * was printed or exported here (@what "print" or "export"), so the
+ * person's audit has it. Kept in @store until the server has it; nothing
+ * for a store that does not sync. */
+gboolean        kith_sync_queue_access_report  (KithStore       *store,
+                                                const char      *patient_id,
+                                                const char      *what,
+                                                GError         **error);
+
 /* Conflicts waiting for a decision (KithSyncConflict, transfer full). */
 GPtrArray      *kith_sync_list_conflicts       (KithStore       *store,
                                                 GError         **error);

@@ -28,6 +28,7 @@
 #include "kith-fhir.h"
 #include "kith-plan-document.h"
 #include "kith-store.h"
+#include "kith-sync.h"
 #include "kith-visit-summary.h"
 #include "kith-pdf.h"
 
@@ -1149,5 +1150,8 @@ kith_visit_summary_export_contact (KithStore   *store,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  return kith_visit_summary_export_pdf (patient, plan, contact, path, error);
+  if (!kith_visit_summary_export_pdf (patient, plan, contact, path, error))
+    return FALSE;
+  /* The person's audit on the server says a summary was printed. */
+  return kith_sync_queue_access_report (store, contact->patient_id, "print", error);
 }

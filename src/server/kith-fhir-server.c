@@ -292,8 +292,9 @@ static const KithRoute routes[] = {
 /* The types FHIR R4 gives a "patient" search parameter, and whose patient
  * the store indexes (kith_fhir_resource_patient()). */
 static const char * const patient_search_types[] = {
-  "CarePlan", "CareTeam", "Communication", "Condition", "Consent", "Encounter", "Flag",
-  "Goal", "Observation", "QuestionnaireResponse", "RelatedPerson", "ServiceRequest", "Task",
+  "CarePlan", "CareTeam", "Communication", "Condition", "Consent", "Encounter", "EpisodeOfCare",
+  "Flag", "Goal", "MedicationRequest", "MedicationStatement", "Observation", "QuestionnaireResponse",
+  "RelatedPerson", "RiskAssessment", "ServiceRequest", "Task",
   NULL
 };
 
