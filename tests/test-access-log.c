@@ -131,6 +131,7 @@ test_printout (void)
   g_autofree char *command = NULL;
   g_autofree char *text = NULL;
   g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_autofree char *pdftotext = NULL;
   GStatBuf st;
   int status;
 
@@ -142,7 +143,7 @@ test_printout (void)
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
-  if (g_find_program_in_path ("pdftotext") != NULL)
+  if ((pdftotext = g_find_program_in_path ("pdftotext")) != NULL)
     {
       command = g_strdup_printf ("pdftotext -layout '%s' -", path);
       g_assert_true (g_spawn_command_line_sync (command, &text, NULL, &status, &error));
