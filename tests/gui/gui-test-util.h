@@ -21,6 +21,13 @@ void       kith_test_flush_main_context  (void);
 GtkWidget *kith_test_find_mapped_label   (GtkWidget  *widget,
                                           const char *text);
 
+/* The default log writer, but quiet about the one warning a test session
+ * without a session bus always gives: set it with g_log_set_writer_func(). */
+GLogWriterOutput kith_test_log_writer    (GLogLevelFlags   log_level,
+                                          const GLogField *fields,
+                                          gsize            n_fields,
+                                          gpointer         user_data);
+
 /* When $KITH_TEST_SCREENSHOTS names a folder, saves the screen as
  * NAME.png there once @widget is drawn (ImageMagick's import), so that a
  * person can look at what a test saw. */
