@@ -126,14 +126,6 @@ array_object (JsonArray *array,
   return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
-static const char *
-extension_string (JsonObject *object,
-                  const char *url)
-{
-  JsonNode *node = kith_fhir_get_extension (object, url, "valueString");
-
-  return node && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-}
 
 static void
 today_date (GDate *today)
@@ -719,8 +711,9 @@ kith_contact_entry_new_from_json (JsonObject  *encounter,
         g_strv_builder_add (people, name);
     }
   entry->participants = g_strv_builder_end (people);
-  entry->notes = g_strdup (extension_string (encounter, EXT_CONTACT_NOTE));
-  if ((link = extension_string (encounter, EXT_PLAN_ACTION)) != NULL && g_str_has_prefix (link, "CarePlan/"))
+  entry->notes = g_strdup (kith_fhir_get_extension_string (encounter, EXT_CONTACT_NOTE, "valueString"));
+  if ((link = kith_fhir_get_extension_string (encounter, EXT_PLAN_ACTION, "valueString")) != NULL &&
+      g_str_has_prefix (link, "CarePlan/"))
     {
       const char *hash = strchr (link, '#');
 

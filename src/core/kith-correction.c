@@ -88,21 +88,16 @@ dup_stripped (const char *text)
   return copy;
 }
 
-static JsonObject *
-new_concept (const char *system,
-             const char *code,
-             const char *text)
-{
-  JsonObject *concept = json_object_new ();
-  JsonArray *codings = json_array_new ();
-  JsonObject *coding = json_object_new ();
 
-  json_object_set_string_member (coding, "system", system);
-  json_object_set_string_member (coding, "code", code);
-  json_array_add_object_element (codings, coding);
-  json_object_set_array_member (concept, "coding", codings);
-  if (text)
-    json_object_set_string_member (concept, "text", text);
+/* A Kith code, with what it means in words for people. */
+static JsonObject *
+new_concept_with_text (const char *system,
+                       const char *code,
+                       const char *text)
+{
+  JsonObject *concept = kith_fhir_new_concept (system, code, NULL);
+
+  json_object_set_string_member (concept, "text", text);
   return concept;
 }
 
@@ -119,25 +114,7 @@ dup_content_checksum (JsonObject *resource)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
 
-static const char *
-extension_string (JsonObject *resource,
-                  const char *url)
-{
-  JsonNode *node = kith_fhir_get_extension (resource, url, "valueString");
 
-  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
-}
-
-static void
-set_extension_string (JsonObject *resource,
-                      const char *url,
-                      const char *value)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (node, value);
-  kith_fhir_set_extension (resource, url, "valueString", node);
-}
 
 /* The value of the first input or output of @type_code in @member. */
 static JsonNode *
@@ -180,7 +157,7 @@ add_parameter (JsonObject *task,
       items = json_array_new ();
       json_object_set_array_member (task, member, items);
     }
-  json_object_set_object_member (item, "type", new_concept (KITH_REFERRAL_TASK_SYSTEM, type_code, NULL));
+  json_object_set_object_member (item, "type", kith_fhir_new_concept (KITH_REFERRAL_TASK_SYSTEM, type_code, NULL));
   json_object_set_member (item, value_member, value);
   json_array_add_object_element (items, item);
 }
@@ -254,7 +231,8 @@ correction_from_task (JsonObject *task)
   correction->patient_id = g_strdup (kith_fhir_resource_patient (task));
   split_reference (kith_fhir_get_string (focus, "reference"), &correction->target_type, &correction->target_id);
   correction->target_label = g_strdup (kith_fhir_get_string (focus, "display"));
-  correction->seen_version = g_strdup (extension_string (task, KITH_CORRECTION_SEEN_URL));
+  correction->seen_version = g_strdup (kith_fhir_get_extension_string (task, KITH_CORRECTION_SEEN_URL,
+                                                                       "valueString"));
   correction->words = g_strdup (kith_fhir_get_string (task, "description"));
   if (should_say && JSON_NODE_HOLDS_VALUE (should_say))
     correction->should_say = g_strdup (json_node_get_string (should_say));
@@ -360,7 +338,7 @@ decide (KithStore            *store,
       if (target == NULL)
         return FALSE;
       checksum = dup_content_checksum (target);
-      if (g_strcmp0 (checksum, extension_string (task, KITH_CORRECTION_CONTENT_URL)) == 0)
+      if (g_strcmp0 (checksum, kith_fhir_get_extension_string (task, KITH_CORRECTION_CONTENT_URL, "valueString")) == 0)
         {
           g_set_error (error, KITH_CORRECTION_ERROR, KITH_CORRECTION_ERROR_UNCHANGED,
                        _("“%s” has not changed since the person asked. Make the correction first, then record it."),
@@ -378,7 +356,7 @@ decide (KithStore            *store,
   else
     {
       json_object_set_string_member (task, "status", "rejected");
-      json_object_set_object_member (task, "statusReason", new_concept (KITH_REFERRAL_TASK_SYSTEM, "refused", words));
+      json_object_set_object_member (task, "statusReason", new_concept_with_text (KITH_REFERRAL_TASK_SYSTEM, "refused", words));
     }
   add_note (task, words, decided_by, now);
   json_object_set_string_member (task, "lastModified", now);
@@ -500,7 +478,7 @@ kith_correction_request (KithStore   *store,
   json_object_set_string_member (task, "status", "requested");
   json_object_set_string_member (task, "intent", "order");
   json_object_set_object_member (task, "code",
-                                 new_concept (KITH_REFERRAL_TASK_SYSTEM, KITH_CORRECTION_TASK_CODE,
+                                 new_concept_with_text (KITH_REFERRAL_TASK_SYSTEM, KITH_CORRECTION_TASK_CODE,
                                               "Correction requested by the person"));
   json_object_set_string_member (task, "description", person_words);
   reference = g_strdup_printf ("%s/%s", target_type, target_id);
@@ -528,8 +506,8 @@ kith_correction_request (KithStore   *store,
       json_node_set_string (value, should);
       add_parameter (task, "input", SHOULD_SAY_CODE, "valueString", value);
     }
-  set_extension_string (task, KITH_CORRECTION_SEEN_URL, kith_fhir_get_version_id (target));
-  set_extension_string (task, KITH_CORRECTION_CONTENT_URL, checksum);
+  kith_fhir_set_extension_string (task, KITH_CORRECTION_SEEN_URL, "valueString", kith_fhir_get_version_id (target));
+  kith_fhir_set_extension_string (task, KITH_CORRECTION_CONTENT_URL, "valueString", checksum);
 
   if (!kith_store_save_resource (store, task, NULL, error))
     return NULL;

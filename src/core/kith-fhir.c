@@ -320,6 +320,47 @@ kith_fhir_set_extension (JsonObject *element,
     }
 }
 
+const char *
+kith_fhir_get_extension_string (JsonObject *element,
+                                const char *url,
+                                const char *value_member)
+{
+  JsonNode *node = kith_fhir_get_extension (element, url, value_member);
+
+  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+void
+kith_fhir_set_extension_string (JsonObject *element,
+                                const char *url,
+                                const char *value_member,
+                                const char *value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, value);
+  kith_fhir_set_extension (element, url, value_member, node);
+}
+
+JsonObject *
+kith_fhir_new_concept (const char *system,
+                       const char *code,
+                       const char *display)
+{
+  JsonObject *concept = json_object_new ();
+  JsonArray *codings = json_array_new ();
+  JsonObject *coding = json_object_new ();
+
+  json_object_set_string_member (coding, "system", system);
+  json_object_set_string_member (coding, "code", code);
+  if (display)
+    json_object_set_string_member (coding, "display", display);
+  json_array_add_object_element (codings, coding);
+  json_object_set_array_member (concept, "coding", codings);
+  return concept;
+}
+
 JsonObject *
 kith_fhir_new_reference (const char *type,
                          const char *id,

@@ -61,6 +61,19 @@ void        kith_fhir_set_extension      (JsonObject  *element,
                                           const char  *url,
                                           const char  *value_member,
                                           JsonNode    *value);
+/* The string at a Kith extension's @value_member, or NULL (also for a
+ * value that is not a string). */
+const char *kith_fhir_get_extension_string (JsonObject *element,
+                                            const char *url,
+                                            const char *value_member);
+void        kith_fhir_set_extension_string (JsonObject *element,
+                                            const char *url,
+                                            const char *value_member,
+                                            const char *value);
+/* A CodeableConcept of one Coding; @display may be NULL. */
+JsonObject *kith_fhir_new_concept        (const char  *system,
+                                          const char  *code,
+                                          const char  *display);
 JsonObject *kith_fhir_new_reference      (const char  *type,
                                           const char  *id,
                                           const char  *display);

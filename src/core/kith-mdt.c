@@ -202,16 +202,6 @@ ensure_array (JsonObject *object,
   return json_node_get_array (node);
 }
 
-static const char *
-extension_string (JsonObject *element,
-                  const char *url,
-                  const char *value_member)
-{
-  JsonNode *node = kith_fhir_get_extension (element, url, value_member);
-
-  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : NULL;
-}
 
 static gboolean
 extension_boolean (JsonObject *element,
@@ -398,7 +388,7 @@ entry_patient_id (JsonObject *entry)
 static KithAgendaReason
 entry_reason (JsonObject *entry)
 {
-  const char *code = extension_string (entry, URL_REASON, "valueCode");
+  const char *code = kith_fhir_get_extension_string (entry, URL_REASON, "valueCode");
 
   for (guint i = 0; i < KITH_AGENDA_N_REASONS; i++)
     if (g_strcmp0 (code, reason_codes[i]) == 0)
@@ -431,7 +421,7 @@ item_from_entry (JsonObject *entry)
   item->patient_id = g_strdup (entry_patient_id (entry));
   item->name = g_strdup (kith_fhir_get_string (kith_fhir_get_object (entry, "item"), "display"));
   item->reason = entry_reason (entry);
-  item->note = g_strdup (extension_string (entry, URL_NOTE, "valueString"));
+  item->note = g_strdup (kith_fhir_get_extension_string (entry, URL_NOTE, "valueString"));
   item->discussed = extension_boolean (entry, URL_DISCUSSED);
   item->actions = entry_actions (entry);
   return item;
@@ -1096,7 +1086,7 @@ kith_meeting_set_note (KithMeeting  *self,
   if (!check_index (self, index, error))
     return FALSE;
   entry = agenda_entry (self, index);
-  if (g_strcmp0 (clean, extension_string (entry, URL_NOTE, "valueString")) == 0)
+  if (g_strcmp0 (clean, kith_fhir_get_extension_string (entry, URL_NOTE, "valueString")) == 0)
     return check_open (self, FALSE, error);
   if (!check_open (self, TRUE, error))
     return FALSE;

@@ -257,23 +257,6 @@ dup_stripped (const char *text)
   return is_blank (text) ? NULL : g_strstrip (g_strdup (text));
 }
 
-static JsonObject *
-new_concept (const char *system,
-             const char *code,
-             const char *display)
-{
-  JsonObject *concept = json_object_new ();
-  JsonArray *codings = json_array_new ();
-  JsonObject *coding = json_object_new ();
-
-  json_object_set_string_member (coding, "system", system);
-  json_object_set_string_member (coding, "code", code);
-  if (display)
-    json_object_set_string_member (coding, "display", display);
-  json_array_add_object_element (codings, coding);
-  json_object_set_array_member (concept, "coding", codings);
-  return concept;
-}
 
 static JsonObject *
 new_text_object (const char *text)
@@ -297,28 +280,7 @@ first_object (JsonObject *object,
   return JSON_NODE_HOLDS_OBJECT (first) ? json_node_get_object (first) : NULL;
 }
 
-static const char *
-extension_string (JsonObject *resource,
-                  const char *url,
-                  const char *value_member)
-{
-  JsonNode *value = kith_fhir_get_extension (resource, url, value_member);
 
-  return value && JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING
-         ? json_node_get_string (value) : NULL;
-}
-
-static void
-set_extension_string (JsonObject *resource,
-                      const char *url,
-                      const char *value_member,
-                      const char *value)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (node, value);
-  kith_fhir_set_extension (resource, url, value_member, node);
-}
 
 static GDateTime *
 parse_instant (const char *instant)
@@ -396,7 +358,7 @@ fill_referral (KithReferral *referral,
   referral->patient_id = g_strdup (kith_fhir_resource_patient (task));
   if (referral->patient_id == NULL && request)
     referral->patient_id = g_strdup (kith_fhir_resource_patient (request));
-  if (!kith_referral_source_from_code (extension_string (request, KITH_REFERRAL_SOURCE_URL, "valueCode"),
+  if (!kith_referral_source_from_code (kith_fhir_get_extension_string (request, KITH_REFERRAL_SOURCE_URL, "valueCode"),
                                        &referral->source))
     referral->source = KITH_REFERRAL_SOURCE_OTHER;
   referral->referrer = g_strdup (kith_fhir_get_string (kith_fhir_get_object (request, "requester"), "display"));
@@ -410,8 +372,8 @@ fill_referral (KithReferral *referral,
   referral->state = state_from_code (kith_fhir_get_string (task, "status"));
   referral->coordinator = g_strdup (kith_fhir_get_string (kith_fhir_get_object (task, "owner"), "display"));
   referral->state_reason = g_strdup (kith_fhir_get_string (kith_fhir_get_object (task, "statusReason"), "text"));
-  referral->triaged = g_strdup (extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime"));
-  referral->first_contact = g_strdup (extension_string (task, KITH_REFERRAL_CONTACT_URL, "valueDateTime"));
+  referral->triaged = g_strdup (kith_fhir_get_extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime"));
+  referral->first_contact = g_strdup (kith_fhir_get_extension_string (task, KITH_REFERRAL_CONTACT_URL, "valueDateTime"));
   referral->last_modified = g_strdup (kith_fhir_get_string (task, "lastModified"));
 }
 
@@ -696,7 +658,7 @@ assign_team_coordinator (KithStore   *store,
   lead = json_object_new ();
   roles = json_array_new ();
   member = json_object_new ();
-  json_array_add_object_element (roles, new_concept (CARE_TEAM_ROLE_SYSTEM, "coordinator", "Named care co-ordinator"));
+  json_array_add_object_element (roles, kith_fhir_new_concept (CARE_TEAM_ROLE_SYSTEM, "coordinator", "Named care co-ordinator"));
   json_object_set_array_member (lead, "role", roles);
   json_object_set_string_member (member, "display", coordinator);
   json_object_set_object_member (lead, "member", member);
@@ -890,11 +852,11 @@ kith_referral_receive (KithStore                 *store,
   request = json_object_new ();
   json_object_set_string_member (request, "resourceType", "ServiceRequest");
   json_object_set_string_member (request, "id", request_id);
-  set_extension_string (request, KITH_REFERRAL_SOURCE_URL, "valueCode", source_codes[intake->source]);
+  kith_fhir_set_extension_string (request, KITH_REFERRAL_SOURCE_URL, "valueCode", source_codes[intake->source]);
   json_object_set_string_member (request, "status", "active");
   json_object_set_string_member (request, "intent", "order");
   array = json_array_new ();
-  json_array_add_object_element (array, new_concept (KITH_REFERRAL_CATEGORY_SYSTEM, "coordination",
+  json_array_add_object_element (array, kith_fhir_new_concept (KITH_REFERRAL_CATEGORY_SYSTEM, "coordination",
                                                      "Care co-ordination"));
   json_object_set_array_member (request, "category", array);
   json_object_set_string_member (request, "priority", urgency_codes[intake->urgency]);
@@ -918,7 +880,7 @@ kith_referral_receive (KithStore                 *store,
   json_object_set_string_member (task, "status", "requested");
   json_object_set_string_member (task, "intent", "order");
   json_object_set_string_member (task, "priority", urgency_codes[intake->urgency]);
-  json_object_set_object_member (task, "code", new_concept (KITH_REFERRAL_TASK_SYSTEM, KITH_REFERRAL_TASK_CODE,
+  json_object_set_object_member (task, "code", kith_fhir_new_concept (KITH_REFERRAL_TASK_SYSTEM, KITH_REFERRAL_TASK_CODE,
                                                             "Triage a referral"));
   json_object_set_object_member (task, "focus", kith_fhir_new_reference ("ServiceRequest", request_id, NULL));
   json_object_set_object_member (task, "for", kith_fhir_new_reference ("Patient", patient_id, NULL));
@@ -1077,8 +1039,8 @@ kith_referral_accept (KithStore     *store,
   owner = json_object_new ();
   json_object_set_string_member (owner, "display", name);
   json_object_set_object_member (task, "owner", owner);
-  if (extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime") == NULL)
-    set_extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime", moment);
+  if (kith_fhir_get_extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime") == NULL)
+    kith_fhir_set_extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime", moment);
   return save_change (store, referral, task, NULL, name, error);
 }
 
@@ -1168,8 +1130,8 @@ kith_referral_decline (KithStore     *store,
     }
 
   set_status (task, "rejected", why, moment);
-  if (extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime") == NULL)
-    set_extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime", moment);
+  if (kith_fhir_get_extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime") == NULL)
+    kith_fhir_set_extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime", moment);
   if (request)
     json_object_set_string_member (request, "status", "revoked");
   return save_change (store, referral, task, request, NULL, error);
@@ -1200,13 +1162,13 @@ kith_referral_note_first_contact (KithStore   *store,
     {
       JsonObject *task = tasks->pdata[i];
       const char *received = kith_fhir_get_string (task, "authoredOn");
-      const char *triaged = extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime");
+      const char *triaged = kith_fhir_get_extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime");
       const char *last = last_change_of (task);
       gboolean first, completes, later;
 
       if (!is_triage_task (task) || received == NULL || compare_instants (received, moment) > 0)
         continue;
-      first = extension_string (task, KITH_REFERRAL_CONTACT_URL, "valueDateTime") == NULL;
+      first = kith_fhir_get_extension_string (task, KITH_REFERRAL_CONTACT_URL, "valueDateTime") == NULL;
       /* Accepted, then contacted: the referral's work is done. */
       completes = g_strcmp0 (kith_fhir_get_string (task, "status"), "accepted") == 0 &&
                   triaged != NULL && compare_instants (triaged, moment) <= 0;
@@ -1214,7 +1176,7 @@ kith_referral_note_first_contact (KithStore   *store,
       if (!first && !completes)
         continue;
       if (first)
-        set_extension_string (task, KITH_REFERRAL_CONTACT_URL, "valueDateTime", moment);
+        kith_fhir_set_extension_string (task, KITH_REFERRAL_CONTACT_URL, "valueDateTime", moment);
       if (completes)
         json_object_set_string_member (task, "status", "completed");
       if (later)
@@ -1281,8 +1243,8 @@ kith_referral_times (KithStore          *store,
       KithReferralState state = state_from_code (kith_fhir_get_string (task, "status"));
       const char *received_text = kith_fhir_get_string (task, "authoredOn");
       g_autoptr(GDateTime) received = parse_instant (received_text);
-      const char *triaged = extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime");
-      const char *contacted = extension_string (task, KITH_REFERRAL_CONTACT_URL, "valueDateTime");
+      const char *triaged = kith_fhir_get_extension_string (task, KITH_REFERRAL_TRIAGED_URL, "valueDateTime");
+      const char *contacted = kith_fhir_get_extension_string (task, KITH_REFERRAL_CONTACT_URL, "valueDateTime");
       double hours;
 
       if (state == 0 || received == NULL ||
