@@ -1451,10 +1451,12 @@ update_governance (KithRecordPage *self)
     gtk_widget_set_visible (GTK_WIDGET (self->withheld_row), FALSE);
 }
 
-/* A saved edit, to send with the next sync. */
+/* The sharing choices or a correction saved: the group shows it, and the
+ * edit goes with the next sync. */
 static void
-on_record_edited_cb (KithRecordPage *self)
+on_governance_edited_cb (KithRecordPage *self)
 {
+  update_governance (self);
   g_signal_emit (self, signals[RISK_CHANGED], 0);
 }
 
@@ -1476,8 +1478,7 @@ patient_sharing_action (GtkWidget  *widget,
   if (self->patient == NULL || self->store == NULL)
     return;
   dialog = kith_sharing_dialog_new (parent_window (self), self->store, kith_patient_get_id (self->patient), me);
-  g_signal_connect_object (dialog, "saved", G_CALLBACK (update_governance), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_record_edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_governance_edited_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1493,8 +1494,7 @@ patient_corrections_action (GtkWidget  *widget,
   if (self->patient == NULL || self->store == NULL)
     return;
   dialog = kith_corrections_dialog_new (parent_window (self), self->store, kith_patient_get_id (self->patient), me);
-  g_signal_connect_object (dialog, "changed", G_CALLBACK (update_governance), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (dialog, "changed", G_CALLBACK (on_record_edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "changed", G_CALLBACK (on_governance_edited_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
